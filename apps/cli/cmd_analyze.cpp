@@ -1,0 +1,10 @@
+#include "commands.hpp"
+
+namespace tandem::cli {
+
+void add_analyze_command(CLI::App& app, Action& run) {
+  auto* cmd = app.add_subcommand("analyze", "(not implemented yet)");
+  cmd->callback([&run] { run = [] { return 0; }; });
+}
+
+}  // namespace tandem::cli

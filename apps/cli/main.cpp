@@ -1,0 +1,58 @@
+// Entry point of the `tandem` tool: parses the command line, runs one subcommand, and turns
+// tandem::Error into a one-line message and a non-zero exit code.
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "commands.hpp"
+#include "tandem/core/error.hpp"
+
+namespace {
+
+// Exit codes: 0 success, 1 the command ran but found a problem (e.g. verify), 2 usage or input
+// error, 3 missing file or index, 4 corrupt index, 5 I/O error, 6 unsupported, 7 limit exceeded.
+int exit_code(tandem::ErrorKind kind) {
+  switch (kind) {
+    case tandem::ErrorKind::invalid_argument: return 2;
+    case tandem::ErrorKind::not_found: return 3;
+    case tandem::ErrorKind::corruption: return 4;
+    case tandem::ErrorKind::io: return 5;
+    case tandem::ErrorKind::unsupported: return 6;
+    case tandem::ErrorKind::limit_exceeded: return 7;
+  }
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"tandem " TANDEM_VERSION
+               " - one retrieval engine: BM25 that reproduces Anserini, and trec_eval-identical evaluation.\n"
+               "Run `tandem COMMAND --help` for the options of a command."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "tandem " TANDEM_VERSION);
+  tandem::cli::Action run;
+  tandem::cli::add_index_command(app, run);
+  tandem::cli::add_search_command(app, run);
+  tandem::cli::add_eval_command(app, run);
+  tandem::cli::add_info_command(app, run);
+  tandem::cli::add_verify_command(app, run);
+  tandem::cli::add_analyze_command(app, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    return run ? run() : 0;
+  } catch (const tandem::Error& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "tandem: error: {}\n", e.what());
+    return exit_code(e.kind());
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "tandem: internal error: {}\n", e.what());
+    return 70;
+  }
+}

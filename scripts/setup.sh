@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every Debian package tandem needs to build, test and benchmark. Idempotent: installs only
+# what is missing, with apt-get only. Runs apt-get through sudo when not root.
+#
+#   scripts/setup.sh            build + test dependencies (including the Lucene peer for compat tests)
+#   scripts/setup.sh --minimal  only what building the tool needs
+set -euo pipefail
+
+build_packages=(
+  g++ cmake ninja-build pkg-config
+  libsimdjson-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  libzstd-dev libxxhash-dev libicu-dev zlib1g-dev
+)
+test_packages=(
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang clang-format clang-tidy libclang-rt-14-dev
+  python3 python3-numpy
+  # The Lucene 8.8 peer (Anserini's BM25 setup) that the compatibility tests compare against.
+  openjdk-17-jdk-headless liblucene8-java libjackson2-core-java
+)
+
+packages=("${build_packages[@]}")
+if [[ "${1:-}" != "--minimal" ]]; then packages+=("${test_packages[@]}"); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#packages[@]} packages are installed"
+  exit 0
+fi
+
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+# --no-upgrade: never change the version of a package that is already there (e.g. the JDK).
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends --no-upgrade "${missing[@]}"
+echo "setup: done"
