@@ -1,0 +1,51 @@
+// Builds an index from a corpus: read and parse JSONL lines, analyse them on several threads, invert
+// in memory, write one segment, publish the manifest.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tandem/core/progress.hpp"
+#include "tandem/index/manifest.hpp"
+
+namespace tandem::index {
+
+struct BuildOptions {
+  std::filesystem::path corpus;     // a JSONL(.gz) file or a directory of them
+  std::filesystem::path index_dir;  // created if missing
+  IndexSettings settings;
+  unsigned threads = 0;             // 0 = all hardware threads
+  bool skip_bad = false;            // skip (and count) malformed lines and later duplicate ids
+  bool overwrite = false;           // replace an existing index (atomically, at publish)
+  std::size_t batch_bytes = 8 << 20;  // input read per batch of parallel work
+};
+
+struct BuildReport {
+  std::uint64_t documents = 0;           // indexed (including empty ones)
+  std::uint64_t empty_documents = 0;     // indexed without any term
+  std::uint64_t blank_lines = 0;         // whitespace-only lines, ignored
+  std::uint64_t skipped_lines = 0;       // malformed lines skipped under skip_bad
+  std::uint64_t skipped_duplicates = 0;  // later occurrences of an id skipped under skip_bad
+  std::vector<std::string> problems;     // the first few skipped lines and duplicates, explained
+  std::uint64_t input_bytes = 0;
+  std::uint64_t index_bytes = 0;
+  std::uint64_t postings = 0;
+  std::uint64_t postings_bytes = 0;
+  std::uint64_t terms = 0;
+  std::uint64_t generation = 0;
+  double read_seconds = 0;   // reading, parsing, analysing
+  double write_seconds = 0;  // sorting, inverting, encoding, writing
+};
+
+/// Builds the index. On any error nothing is published: the directory keeps its previous index
+/// (or none), and files already written for the new segment are removed (or, after a crash,
+/// removed by the next writer). Throws Error with the file and line of a malformed line (the
+/// earliest one, whatever the thread scheduling), or listing duplicate ids with their locations.
+BuildReport build_index(const BuildOptions& options, ProgressSink* progress = nullptr);
+
+/// The total size in bytes of the files of an index (manifest and the segments it names).
+std::uint64_t index_size_bytes(const std::filesystem::path& index_dir);
+
+}  // namespace tandem::index

@@ -1,0 +1,63 @@
+// The manifest: the one file that says what an index is (settings, segments, statistics). It is
+// replaced atomically, so a reader sees the old index or the new one, never half of one.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tandem/index/corpus_parser.hpp"
+#include "tandem/index/doc_lengths.hpp"
+#include "tandem/text/analyzer.hpp"
+
+namespace tandem::index {
+
+/// Settings fixed when an index is built; queries are analysed with the same analyzer.
+struct IndexSettings {
+  FieldLayout layout = FieldLayout::flat;
+  text::AnalyzerConfig analyzer;  // default: Anserini's English analyzer
+  bool store = true;              // keep each document's source for display
+
+  std::vector<std::string> fields() const { return field_names(layout); }
+};
+
+/// Per-field numbers of one segment.
+struct SegmentFieldInfo {
+  FieldStats stats;
+  std::uint64_t num_terms = 0;
+  std::uint64_t num_postings = 0;
+  std::uint64_t postings_bytes = 0;
+};
+
+struct SegmentInfo {
+  std::string name;  // folder under the index directory
+  std::uint32_t num_docs = 0;
+  std::map<std::string, SegmentFieldInfo> fields;
+};
+
+struct Manifest {
+  static constexpr const char* kFileName = "manifest.json";
+  static constexpr std::uint32_t kVersion = 1;
+
+  std::uint32_t format_version = kVersion;
+  std::uint64_t generation = 0;  // increases with every publish
+  std::string created_by;
+  IndexSettings settings;
+  std::vector<SegmentInfo> segments;
+
+  std::uint64_t num_docs() const;
+
+  std::string to_json() const;
+  /// Parses a manifest; throws Error(corruption) naming `source` if it is malformed, and
+  /// Error(unsupported) for a newer format version.
+  static Manifest from_json(std::string_view json, const std::string& source);
+
+  /// Reads `dir`/manifest.json; throws Error(not_found) if `dir` holds no index.
+  static Manifest read(const std::filesystem::path& dir);
+  /// Publishes this manifest as `dir`/manifest.json atomically (temp, fsync, rename, fsync dir).
+  void publish(const std::filesystem::path& dir) const;
+};
+
+}  // namespace tandem::index

@@ -1,0 +1,22 @@
+// The files of a segment folder (docs/format.md, "Segments").
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace tandem::index::segment_files {
+
+inline std::filesystem::path ids(const std::filesystem::path& seg) { return seg / "ids"; }
+inline std::filesystem::path store(const std::filesystem::path& seg) { return seg / "store"; }
+inline std::filesystem::path terms(const std::filesystem::path& seg, std::string_view field) {
+  return seg / (std::string(field) + ".terms");
+}
+inline std::filesystem::path postings(const std::filesystem::path& seg, std::string_view field) {
+  return seg / (std::string(field) + ".postings");
+}
+inline std::filesystem::path lengths(const std::filesystem::path& seg, std::string_view field) {
+  return seg / (std::string(field) + ".lengths");
+}
+
+}  // namespace tandem::index::segment_files

@@ -1,0 +1,513 @@
+#include "tandem/index/index_builder.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <memory>
+#include <numeric>
+#include <optional>
+
+#include "tandem/core/error.hpp"
+#include "tandem/core/parallel.hpp"
+#include "tandem/index/corpus_parser.hpp"
+#include "tandem/index/doc_store.hpp"
+#include "tandem/index/id_table.hpp"
+#include "tandem/index/inverted_field.hpp"
+#include "tandem/index/segment_files.hpp"
+#include "tandem/index/term_interner.hpp"
+#include "tandem/index/write_lock.hpp"
+#include "tandem/io/line_reader.hpp"
+#include "tandem/io/mapped_file.hpp"
+#include "tandem/text/analyzer.hpp"
+
+namespace tandem::index {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxProblems = 10;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Where a document came from, for messages about bad lines and duplicate ids.
+struct Location {
+  std::uint32_t file = 0;
+  std::uint64_t line = 0;
+  friend auto operator<=>(const Location&, const Location&) = default;
+};
+
+struct LineError {
+  Location where;
+  std::string message;
+};
+
+// A batch of whole input lines from one file, followed by CorpusParser::kPadding readable bytes.
+struct Batch {
+  std::string data;
+  std::vector<std::string_view> lines;
+  std::uint32_t file = 0;
+  std::uint64_t first_line = 0;
+};
+
+// Reads the corpus files in order, one batch at a time.
+class BatchReader {
+ public:
+  BatchReader(std::vector<fs::path> files, std::size_t batch_bytes)
+      : files_(std::move(files)), batch_bytes_(batch_bytes) {
+    for (const auto& f : files_) total_bytes_ += fs::file_size(f);
+  }
+
+  // An empty batch (no lines) means the end of the input.
+  Batch next() {
+    Batch batch;
+    batch.data.reserve(batch_bytes_ + (1 << 16));
+    while (file_ < files_.size()) {
+      if (!reader_) reader_ = std::make_unique<io::LineReader>(files_[file_]);
+      batch.file = static_cast<std::uint32_t>(file_);
+      batch.first_line = reader_->line_number() + 1;
+      if (reader_->next_chunk(batch.data, batch_bytes_) > 0) break;
+      done_bytes_ += reader_->file_size();
+      reader_.reset();
+      ++file_;
+    }
+    const std::size_t content = batch.data.size();
+    batch.data.append(CorpusParser::kPadding, '\0');
+    for (std::size_t pos = 0; pos < content;) {
+      const std::size_t nl = batch.data.find('\n', pos);
+      batch.lines.emplace_back(batch.data.data() + pos, nl - pos);
+      pos = nl + 1;
+    }
+    for (auto& line : batch.lines) {
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    }
+    return batch;
+  }
+
+  std::uint64_t total_bytes() const { return total_bytes_; }
+  std::uint64_t consumed_bytes() const { return done_bytes_ + (reader_ ? reader_->bytes_consumed() : 0); }
+  const fs::path& file(std::uint32_t i) const { return files_[i]; }
+
+ private:
+  std::vector<fs::path> files_;
+  std::size_t batch_bytes_;
+  std::size_t file_ = 0;
+  std::unique_ptr<io::LineReader> reader_;
+  std::uint64_t total_bytes_ = 0;
+  std::uint64_t done_bytes_ = 0;
+};
+
+// Appends stored documents to a spill file in arrival order (the store is written later in DocId
+// order, which is known only once every id has been read).
+class SpillFile {
+ public:
+  explicit SpillFile(fs::path path) : path_(std::move(path)) {
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (file_ == nullptr) fail_errno(errno, "cannot create " + path_.string());
+    std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+  }
+  ~SpillFile() {
+    if (file_ != nullptr) std::fclose(file_);
+    std::error_code ec;
+    fs::remove(path_, ec);
+  }
+  SpillFile(const SpillFile&) = delete;
+  SpillFile& operator=(const SpillFile&) = delete;
+
+  void append(std::string_view bytes) {
+    if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
+      if (errno == ENOSPC) fail(ErrorKind::io, "{}: disk full while writing", path_.string());
+      fail_errno(errno, "cannot write " + path_.string());
+    }
+    size_ += bytes.size();
+    ends_.push_back(size_);
+  }
+  // Flushes and maps the file for reading.
+  void finish() {
+    if (std::fflush(file_) != 0) fail_errno(errno, "cannot write " + path_.string());
+    if (size_ > 0) map_ = io::MappedFile(path_);
+  }
+  std::string_view document(std::size_t i) const {
+    const std::uint64_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(reinterpret_cast<const char*>(map_.data()) + begin, ends_[i] - begin);
+  }
+
+ private:
+  fs::path path_;
+  std::FILE* file_ = nullptr;
+  std::uint64_t size_ = 0;
+  std::vector<std::uint64_t> ends_;
+  io::MappedFile map_;
+};
+
+// The postings of one text field for the documents a worker has read, with worker-local term ids.
+struct FieldDocs {
+  TermInterner terms;
+  std::vector<std::uint32_t> post_terms;
+  std::vector<std::uint32_t> post_freqs;
+  std::vector<std::uint64_t> doc_ends;  // per local document, end in post_*
+  std::vector<std::uint32_t> lengths;   // per local document
+
+  std::pair<std::uint64_t, std::uint64_t> range(std::size_t doc) const {
+    return {doc == 0 ? 0 : doc_ends[doc - 1], doc_ends[doc]};
+  }
+};
+
+// Everything one worker thread accumulates.
+struct WorkerState {
+  WorkerState(FieldLayout layout, std::size_t num_fields, std::optional<fs::path> spill_path)
+      : parser(layout), fields(num_fields) {
+    if (spill_path) spill = std::make_unique<SpillFile>(*spill_path);
+  }
+
+  std::string_view id(std::size_t doc) const {
+    const std::uint64_t b = doc == 0 ? 0 : id_ends[doc - 1];
+    return std::string_view(ids).substr(b, id_ends[doc] - b);
+  }
+  std::size_t num_docs() const { return id_ends.size(); }
+
+  CorpusParser parser;
+  std::string ids;
+  std::vector<std::uint64_t> id_ends;
+  std::vector<Location> locations;
+  std::vector<FieldDocs> fields;
+  std::unique_ptr<SpillFile> spill;
+  std::vector<LineError> errors;
+  std::uint64_t blank_lines = 0;
+  text::TermList terms;
+  std::vector<std::uint32_t> term_ids;
+};
+
+bool is_blank(std::string_view line) {
+  return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+void invert_text(const text::Analyzer& analyzer, std::string_view text, WorkerState& st, FieldDocs& fd) {
+  st.terms.clear();
+  analyzer.analyze(text, st.terms);
+  st.term_ids.clear();
+  for (std::size_t i = 0; i < st.terms.size(); ++i) st.term_ids.push_back(fd.terms.intern(st.terms[i]));
+  std::sort(st.term_ids.begin(), st.term_ids.end());
+  for (std::size_t i = 0; i < st.term_ids.size();) {
+    std::size_t j = i + 1;
+    while (j < st.term_ids.size() && st.term_ids[j] == st.term_ids[i]) ++j;
+    fd.post_terms.push_back(st.term_ids[i]);
+    fd.post_freqs.push_back(static_cast<std::uint32_t>(j - i));
+    i = j;
+  }
+  fd.doc_ends.push_back(fd.post_terms.size());
+  fd.lengths.push_back(static_cast<std::uint32_t>(st.terms.size()));
+}
+
+void process_line(const Batch& batch, std::size_t i, const text::Analyzer& analyzer, WorkerState& st) {
+  const std::string_view line = batch.lines[i];
+  if (is_blank(line)) {
+    ++st.blank_lines;
+    return;
+  }
+  const Location where{batch.file, batch.first_line + i};
+  const std::size_t readable = static_cast<std::size_t>(batch.data.data() + batch.data.size() - line.data());
+  const ParsedDocument* doc = nullptr;
+  try {
+    doc = &st.parser.parse(line, readable);
+  } catch (const Error& e) {
+    st.errors.push_back({where, e.what()});
+    return;
+  }
+  st.ids.append(doc->id);
+  st.id_ends.push_back(st.ids.size());
+  st.locations.push_back(where);
+  if (st.spill) st.spill->append(line);
+  for (std::size_t f = 0; f < st.fields.size(); ++f) invert_text(analyzer, doc->fields[f], st, st.fields[f]);
+}
+
+struct DocRef {
+  std::uint32_t worker;
+  std::uint32_t index;
+};
+
+// Merges the workers' local dictionaries of one field into one sorted dictionary and inverts the
+// kept documents (in DocId order) into CSR postings.
+InvertedField invert_field(std::vector<std::unique_ptr<WorkerState>>& workers, std::size_t field,
+                           const std::vector<DocRef>& kept) {
+  struct TermRef {
+    std::string_view term;
+    std::uint32_t worker;
+    std::uint32_t local;
+  };
+  std::vector<TermRef> refs;
+  for (std::uint32_t w = 0; w < workers.size(); ++w) {
+    const TermInterner& terms = workers[w]->fields[field].terms;
+    for (std::uint32_t t = 0; t < terms.size(); ++t) refs.push_back({terms.term(t), w, t});
+  }
+  std::sort(refs.begin(), refs.end(), [](const TermRef& a, const TermRef& b) { return a.term < b.term; });
+  std::vector<std::vector<std::uint32_t>> to_global(workers.size());
+  for (std::uint32_t w = 0; w < workers.size(); ++w) to_global[w].resize(workers[w]->fields[field].terms.size());
+  std::vector<std::string_view> global_terms;
+  for (const auto& r : refs) {
+    if (global_terms.empty() || global_terms.back() != r.term) global_terms.push_back(r.term);
+    to_global[r.worker][r.local] = static_cast<std::uint32_t>(global_terms.size() - 1);
+  }
+  // Document frequencies over the kept documents; terms seen only in skipped ones are dropped.
+  std::vector<std::uint64_t> df(global_terms.size(), 0);
+  for (const auto& ref : kept) {
+    const FieldDocs& fd = workers[ref.worker]->fields[field];
+    const auto [b, e] = fd.range(ref.index);
+    for (std::uint64_t p = b; p < e; ++p) ++df[to_global[ref.worker][fd.post_terms[p]]];
+  }
+  std::vector<std::uint32_t> compact(global_terms.size());
+  InvertedField inv;
+  inv.term_starts.push_back(0);
+  inv.list_starts.push_back(0);
+  std::uint32_t next = 0;
+  for (std::size_t g = 0; g < global_terms.size(); ++g) {
+    if (df[g] == 0) continue;
+    compact[g] = next++;
+    inv.term_bytes.append(global_terms[g]);
+    inv.term_starts.push_back(inv.term_bytes.size());
+    inv.list_starts.push_back(inv.list_starts.back() + df[g]);
+  }
+  for (auto& m : to_global) {
+    for (auto& g : m) g = df[g] == 0 ? UINT32_MAX : compact[g];
+  }
+  inv.docs.resize(inv.list_starts.back());
+  inv.freqs.resize(inv.list_starts.back());
+  inv.lengths.resize(kept.size());
+  std::vector<std::uint64_t> cursor(inv.list_starts.begin(), inv.list_starts.end() - 1);
+  for (DocId d = 0; d < kept.size(); ++d) {
+    const FieldDocs& fd = workers[kept[d].worker]->fields[field];
+    const auto& map = to_global[kept[d].worker];
+    const auto [b, e] = fd.range(kept[d].index);
+    for (std::uint64_t p = b; p < e; ++p) {
+      const std::uint64_t pos = cursor[map[fd.post_terms[p]]]++;
+      inv.docs[pos] = d;
+      inv.freqs[pos] = fd.post_freqs[p];
+    }
+    inv.lengths[d] = fd.lengths[kept[d].index];
+  }
+  return inv;
+}
+
+// Prepares the directory: refuses to overwrite an index or write into a foreign folder, and
+// returns the previous manifest if there is one.
+std::optional<Manifest> prepare_directory(const BuildOptions& options) {
+  const fs::path& dir = options.index_dir;
+  std::error_code ec;
+  if (fs::exists(dir / Manifest::kFileName, ec)) {
+    if (!options.overwrite) {
+      fail(ErrorKind::invalid_argument, "{}: already holds an index; pass --overwrite to replace it", dir.string());
+    }
+    return Manifest::read(dir);
+  }
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) fail(ErrorKind::invalid_argument, "{}: exists and is not a directory", dir.string());
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      const bool ours = name.starts_with("seg-") || name == "write.lock" || name.starts_with("manifest.json.tmp-");
+      if (!ours) {
+        fail(ErrorKind::invalid_argument, "{}: exists and is not a tandem index (it holds '{}'); refusing to write into it",
+             dir.string(), name);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Removes what a crashed or replaced build left behind: folders and temp files the manifest does
+// not name.
+void remove_unreferenced(const fs::path& dir, const Manifest& manifest) {
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    const bool referenced = std::any_of(manifest.segments.begin(), manifest.segments.end(),
+                                        [&](const SegmentInfo& s) { return s.name == name; });
+    if ((name.starts_with("seg-") && !referenced) || name.starts_with("manifest.json.tmp-")) {
+      std::error_code ec;
+      fs::remove_all(entry.path(), ec);
+    }
+  }
+}
+
+}  // namespace
+
+std::uint64_t index_size_bytes(const fs::path& index_dir) {
+  const Manifest m = Manifest::read(index_dir);
+  std::uint64_t total = fs::file_size(index_dir / Manifest::kFileName);
+  for (const auto& s : m.segments) {
+    for (const auto& entry : fs::directory_iterator(index_dir / s.name)) {
+      if (entry.is_regular_file()) total += entry.file_size();
+    }
+  }
+  return total;
+}
+
+BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
+  const auto start = Clock::now();
+  BuildReport report;
+  const auto files = list_corpus_files(options.corpus);
+  const std::optional<Manifest> previous = prepare_directory(options);
+  fs::create_directories(options.index_dir);
+  WriteLock lock(options.index_dir);
+
+  Manifest manifest;
+  manifest.generation = previous ? previous->generation + 1 : 1;
+  manifest.created_by = "tandem " TANDEM_VERSION;
+  manifest.settings = options.settings;
+  const std::string segment_name = fmt::format("seg-{:06d}", manifest.generation);
+  const fs::path segment_dir = options.index_dir / segment_name;
+  fs::remove_all(segment_dir);  // a leftover of a crashed build with the same generation
+  fs::create_directories(segment_dir);
+  // Until the manifest is published, an exception removes the new segment.
+  struct SegmentGuard {
+    fs::path dir;
+    bool keep = false;
+    ~SegmentGuard() {
+      std::error_code ec;
+      if (!keep) fs::remove_all(dir, ec);
+    }
+  } guard{segment_dir};
+
+  const auto analyzer = text::make_analyzer(options.settings.analyzer);
+  const auto fields = options.settings.fields();
+  const unsigned threads = resolve_threads(options.threads);
+  std::vector<std::unique_ptr<WorkerState>> workers;
+  for (unsigned w = 0; w < threads; ++w) {
+    std::optional<fs::path> spill;
+    if (options.settings.store) spill = segment_dir / fmt::format("store.spill-{}", w);
+    workers.push_back(std::make_unique<WorkerState>(options.settings.layout, fields.size(), spill));
+  }
+
+  // Read, parse and analyse: the next batch is read while the current one is processed.
+  BatchReader reader(files, options.batch_bytes);
+  report.input_bytes = reader.total_bytes();
+  std::future<Batch> pending = std::async(std::launch::async, [&] { return reader.next(); });
+  while (true) {
+    Batch batch = pending.get();
+    if (batch.lines.empty()) break;
+    pending = std::async(std::launch::async, [&] { return reader.next(); });
+    parallel_for(batch.lines.size(), threads,
+                 [&](std::size_t i, unsigned w) { process_line(batch, i, *analyzer, *workers[w]); }, 64);
+    if (!options.skip_bad) {
+      for (const auto& w : workers) {
+        if (!w->errors.empty()) {
+          pending.wait();
+          break;
+        }
+      }
+    }
+    bool any_error = false;
+    for (const auto& w : workers) any_error = any_error || !w->errors.empty();
+    if (any_error && !options.skip_bad) break;
+    if (progress != nullptr) progress->update("indexing", reader.consumed_bytes(), reader.total_bytes());
+  }
+  if (pending.valid()) pending.wait();
+  if (progress != nullptr) progress->finish("indexing");
+
+  std::vector<LineError> errors;
+  for (auto& w : workers) {
+    errors.insert(errors.end(), w->errors.begin(), w->errors.end());
+    report.blank_lines += w->blank_lines;
+  }
+  std::sort(errors.begin(), errors.end(), [](const LineError& a, const LineError& b) { return a.where < b.where; });
+  const auto describe = [&](const Location& l) { return fmt::format("{}:{}", reader.file(l.file).string(), l.line); };
+  if (!errors.empty()) {
+    if (!options.skip_bad) {
+      fail(ErrorKind::invalid_argument, "{}: {} (pass --skip-bad to skip malformed lines)", describe(errors[0].where),
+           errors[0].message);
+    }
+    report.skipped_lines = errors.size();
+    for (std::size_t i = 0; i < errors.size() && report.problems.size() < kMaxProblems; ++i) {
+      report.problems.push_back(fmt::format("skipped {}: {}", describe(errors[i].where), errors[i].message));
+    }
+  }
+  report.read_seconds = seconds_since(start);
+  const auto write_start = Clock::now();
+
+  // Documents in byte order of their ids; the first occurrence of a repeated id wins.
+  std::vector<DocRef> order;
+  for (std::uint32_t w = 0; w < workers.size(); ++w) {
+    for (std::uint32_t i = 0; i < workers[w]->num_docs(); ++i) order.push_back({w, i});
+  }
+  const auto id_of = [&](const DocRef& r) { return workers[r.worker]->id(r.index); };
+  const auto loc_of = [&](const DocRef& r) { return workers[r.worker]->locations[r.index]; };
+  std::sort(order.begin(), order.end(), [&](const DocRef& a, const DocRef& b) {
+    const auto ia = id_of(a), ib = id_of(b);
+    return ia < ib || (ia == ib && loc_of(a) < loc_of(b));
+  });
+  std::vector<DocRef> kept;
+  kept.reserve(order.size());
+  std::vector<std::string> duplicates;
+  std::uint64_t duplicate_count = 0;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (i > 0 && id_of(order[i]) == id_of(kept.back())) {
+      ++duplicate_count;
+      if (duplicates.size() < kMaxProblems) {
+        duplicates.push_back(fmt::format("duplicate id '{}' at {} (first at {})", id_of(order[i]),
+                                         describe(loc_of(order[i])), describe(loc_of(kept.back()))));
+      }
+      continue;
+    }
+    kept.push_back(order[i]);
+  }
+  if (duplicate_count > 0) {
+    if (!options.skip_bad) {
+      fail(ErrorKind::invalid_argument, "{} duplicate document id{}: {}{} (pass --skip-bad to keep the first occurrence)",
+           duplicate_count, duplicate_count == 1 ? "" : "s", fmt::join(duplicates, "; "),
+           duplicate_count > duplicates.size() ? "; ..." : "");
+    }
+    report.skipped_duplicates = duplicate_count;
+    for (auto& d : duplicates) {
+      if (report.problems.size() < 2 * kMaxProblems) report.problems.push_back("skipped " + d);
+    }
+  }
+  if (kept.size() >= kEndDoc) fail(ErrorKind::limit_exceeded, "more than {} documents in one segment", kEndDoc - 1);
+  report.documents = kept.size();
+
+  // Ids and stored documents in DocId order.
+  std::vector<std::string_view> ids;
+  ids.reserve(kept.size());
+  for (const auto& r : kept) ids.push_back(id_of(r));
+  write_id_table(segment_files::ids(segment_dir), ids);
+  if (options.settings.store) {
+    for (auto& w : workers) w->spill->finish();
+    DocStoreWriter store(segment_files::store(segment_dir));
+    for (std::size_t d = 0; d < kept.size(); ++d) {
+      store.add(workers[kept[d].worker]->spill->document(kept[d].index));
+      if (progress != nullptr && d % 65536 == 0) progress->update("writing store", d, kept.size());
+    }
+    store.commit();
+    if (progress != nullptr) progress->finish("writing store");
+    for (auto& w : workers) w->spill.reset();
+  }
+
+  SegmentInfo segment;
+  segment.name = segment_name;
+  segment.num_docs = static_cast<std::uint32_t>(kept.size());
+  std::vector<bool> has_terms(kept.size(), false);
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    InvertedField inv = invert_field(workers, f, kept);
+    for (std::size_t d = 0; d < kept.size(); ++d) has_terms[d] = has_terms[d] || inv.lengths[d] > 0;
+    for (auto& w : workers) w->fields[f] = FieldDocs{};  // release the worker postings early
+    const SegmentFieldInfo info = write_inverted_field(segment_dir, fields[f], inv, threads, progress);
+    report.postings += info.num_postings;
+    report.postings_bytes += info.postings_bytes;
+    report.terms += info.num_terms;
+    segment.fields[fields[f]] = info;
+  }
+  report.empty_documents = static_cast<std::uint64_t>(std::count(has_terms.begin(), has_terms.end(), false));
+  io::sync_directory(segment_dir);
+
+  manifest.segments.push_back(std::move(segment));
+  manifest.publish(options.index_dir);
+  guard.keep = true;
+  remove_unreferenced(options.index_dir, manifest);
+  report.generation = manifest.generation;
+  report.write_seconds = seconds_since(write_start);
+  report.index_bytes = index_size_bytes(options.index_dir);
+  return report;
+}
+
+}  // namespace tandem::index

@@ -1,0 +1,113 @@
+#include "tandem/index/manifest.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "tandem/core/error.hpp"
+#include "tandem/io/file_format.hpp"
+
+namespace tandem::index {
+
+using nlohmann::json;
+
+std::uint64_t Manifest::num_docs() const {
+  std::uint64_t n = 0;
+  for (const auto& s : segments) n += s.num_docs;
+  return n;
+}
+
+std::string Manifest::to_json() const {
+  json segments_json = json::array();
+  for (const auto& s : segments) {
+    json fields = json::object();
+    for (const auto& [name, f] : s.fields) {
+      fields[name] = {{"doc_count", f.stats.doc_count},
+                      {"sum_total_term_freq", f.stats.sum_total_term_freq},
+                      {"num_terms", f.num_terms},
+                      {"num_postings", f.num_postings},
+                      {"postings_bytes", f.postings_bytes}};
+    }
+    segments_json.push_back({{"name", s.name}, {"num_docs", s.num_docs}, {"fields", fields}});
+  }
+  const json j = {
+      {"format", "tandem-index"},
+      {"format_version", format_version},
+      {"generation", generation},
+      {"created_by", created_by},
+      {"settings",
+       {{"fields", std::string(to_string(settings.layout))},
+        {"analyzer", json::parse(settings.analyzer.to_json())},
+        {"store", settings.store}}},
+      {"segments", segments_json},
+  };
+  return j.dump(2) + "\n";
+}
+
+Manifest Manifest::from_json(std::string_view text, const std::string& source) {
+  Manifest m;
+  try {
+    const json j = json::parse(text);
+    if (j.at("format").get<std::string>() != "tandem-index") {
+      fail(ErrorKind::corruption, "{}: not a tandem index manifest", source);
+    }
+    m.format_version = j.at("format_version").get<std::uint32_t>();
+    if (m.format_version > kVersion) {
+      fail(ErrorKind::unsupported, "{}: index format version {} is newer than this build reads ({}); upgrade tandem",
+           source, m.format_version, kVersion);
+    }
+    m.generation = j.at("generation").get<std::uint64_t>();
+    m.created_by = j.value("created_by", "");
+    const json& s = j.at("settings");
+    m.settings.layout = parse_field_layout(s.at("fields").get<std::string>());
+    m.settings.analyzer = text::AnalyzerConfig::from_json(s.at("analyzer").dump());
+    m.settings.store = s.at("store").get<bool>();
+    for (const json& sj : j.at("segments")) {
+      SegmentInfo seg;
+      seg.name = sj.at("name").get<std::string>();
+      if (seg.name.empty() || seg.name.find('/') != std::string::npos || seg.name.find("..") != std::string::npos) {
+        fail(ErrorKind::corruption, "{}: invalid segment name '{}'", source, seg.name);
+      }
+      seg.num_docs = sj.at("num_docs").get<std::uint32_t>();
+      for (const auto& [name, fj] : sj.at("fields").items()) {
+        SegmentFieldInfo f;
+        f.stats.doc_count = fj.at("doc_count").get<std::uint64_t>();
+        f.stats.sum_total_term_freq = fj.at("sum_total_term_freq").get<std::uint64_t>();
+        f.num_terms = fj.at("num_terms").get<std::uint64_t>();
+        f.num_postings = fj.at("num_postings").get<std::uint64_t>();
+        f.postings_bytes = fj.value("postings_bytes", std::uint64_t{0});
+        seg.fields[name] = f;
+      }
+      for (const auto& field : m.settings.fields()) {
+        if (!seg.fields.contains(field)) fail(ErrorKind::corruption, "{}: segment {} lacks field {}", source, seg.name, field);
+      }
+      m.segments.push_back(std::move(seg));
+    }
+  } catch (const json::exception& e) {
+    fail(ErrorKind::corruption, "{}: malformed manifest ({})", source, e.what());
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::invalid_argument) fail(ErrorKind::corruption, "{}: {}", source, e.what());
+    throw;
+  }
+  return m;
+}
+
+Manifest Manifest::read(const std::filesystem::path& dir) {
+  const auto path = dir / kFileName;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec)) fail(ErrorKind::not_found, "{}: no such index directory", dir.string());
+    fail(ErrorKind::not_found, "{}: not a tandem index (no {})", dir.string(), kFileName);
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return from_json(ss.str(), path.string());
+}
+
+void Manifest::publish(const std::filesystem::path& dir) const {
+  io::write_file_atomic(dir / kFileName, to_json());
+}
+
+}  // namespace tandem::index

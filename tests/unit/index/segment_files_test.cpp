@@ -1,0 +1,100 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tandem/core/error.hpp"
+#include "tandem/index/doc_store.hpp"
+#include "tandem/index/id_table.hpp"
+#include "tandem/index/term_dictionary.hpp"
+#include "test_support.hpp"
+
+namespace tandem::index {
+namespace {
+
+TEST(IdTable, LooksUpBothWays) {
+  test::TempDir dir;
+  const std::vector<std::string_view> ids = {"10", "2", "a", "b\xc3\xa9"};
+  write_id_table(dir / "ids", ids);
+  IdTable t(dir / "ids");
+  ASSERT_EQ(t.size(), 4u);
+  for (DocId d = 0; d < 4; ++d) {
+    EXPECT_EQ(t.id(d), ids[d]);
+    EXPECT_EQ(t.find(ids[d]), d);
+  }
+  EXPECT_FALSE(t.find("1").has_value());
+  EXPECT_FALSE(t.find("zzz").has_value());
+  EXPECT_NO_THROW(t.verify());
+}
+
+TEST(IdTable, VerifyRejectsUnsortedIds) {
+  test::TempDir dir;
+  const std::vector<std::string_view> ids = {"b", "a"};
+  write_id_table(dir / "ids", ids);
+  IdTable t(dir / "ids");
+  EXPECT_THROW(t.verify(), Error);
+}
+
+TEST(TermDictionary, FindsTermsAndEntries) {
+  test::TempDir dir;
+  const std::string bytes = "applebananacherry";
+  const std::vector<std::uint64_t> starts = {0, 5, 11, 17};
+  const std::vector<TermEntry> entries = {{0, 3, 2, 0}, {16, 1, 1, 0}, {32, 9, 4, 0}};
+  write_term_dictionary(dir / "f.terms", bytes, starts, entries);
+  TermDictionary d(dir / "f.terms");
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_EQ(d.term(1), "banana");
+  EXPECT_EQ(d.find("cherry"), 2u);
+  EXPECT_EQ(d.entry(2).doc_freq, 4u);
+  EXPECT_FALSE(d.find("apricot").has_value());
+  EXPECT_NO_THROW(d.verify(64));
+  EXPECT_THROW(d.verify(20), Error);  // offset 32 is beyond a 20-byte postings file
+}
+
+TEST(DocStore, ReturnsEveryDocumentAcrossBlocks) {
+  test::TempDir dir;
+  std::vector<std::string> docs;
+  for (int i = 0; i < 3000; ++i) docs.push_back("{\"_id\":\"" + std::to_string(i) + "\",\"text\":\"" + std::string(i % 97, 'x') + "\"}");
+  docs.push_back("");
+  {
+    DocStoreWriter w(dir / "store", 3, 4096);
+    for (const auto& d : docs) w.add(d);
+    w.commit();
+  }
+  DocStore s(dir / "store");
+  ASSERT_EQ(s.size(), docs.size());
+  for (DocId d = 0; d < docs.size(); d += 7) EXPECT_EQ(s.get(d), docs[d]);
+  EXPECT_EQ(s.get(static_cast<DocId>(docs.size() - 1)), "");
+  EXPECT_NO_THROW(s.verify());
+  EXPECT_THROW(s.get(static_cast<DocId>(docs.size())), Error);
+}
+
+TEST(DocStore, EmptyStoreOpens) {
+  test::TempDir dir;
+  {
+    DocStoreWriter w(dir / "store");
+    w.commit();
+  }
+  DocStore s(dir / "store");
+  EXPECT_EQ(s.size(), 0u);
+  EXPECT_NO_THROW(s.verify());
+}
+
+TEST(DocStore, DamagedBlockIsCorruption) {
+  test::TempDir dir;
+  {
+    DocStoreWriter w(dir / "store", 3, 1024);
+    for (int i = 0; i < 100; ++i) w.add(std::string(200, static_cast<char>('a' + i % 26)));
+    w.commit();
+  }
+  {
+    std::fstream f(dir / "store", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(40);
+    f.put('\x55');
+    f.put('\x55');
+  }
+  DocStore s(dir / "store");
+  EXPECT_THROW(s.verify(), Error);
+}
+
+}  // namespace
+}  // namespace tandem::index
