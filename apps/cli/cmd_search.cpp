@@ -1,10 +1,214 @@
+// `tandem search`: a query file to a TREC run (with statistics), or one query to a readable list.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+
 #include "commands.hpp"
+#include "tandem/core/error.hpp"
+#include "tandem/engine/engine.hpp"
+#include "tandem/io/text_file_writer.hpp"
+#include "terminal_progress.hpp"
 
 namespace tandem::cli {
 
+namespace {
+
+struct SearchArgs {
+  std::string index;
+  std::string queries;
+  std::string run;
+  std::string query;
+  std::string stats;
+  std::size_t k = 0;  // 0 = 1000 for a run, 10 for --query
+  unsigned threads = 0;
+  float k1 = 0.9f;
+  float b = 0.4f;
+  std::string lengths = "lucene";
+  std::string scores;  // "" = anserini with lucene lengths, raw with exact
+  bool exact = false;
+  std::string algorithm = std::string(sparse::to_string(sparse::kDefaultQueryAlgorithm));
+  std::vector<std::string> fields;
+  bool remove_query = false;
+  std::string tag = "tandem";
+  bool json = false;
+  bool quiet = false;
+};
+
+std::vector<pipeline::FieldWeight> parse_fields(const std::vector<std::string>& specs) {
+  std::vector<pipeline::FieldWeight> out;
+  for (const auto& spec : specs) {
+    const auto eq = spec.find('=');
+    pipeline::FieldWeight fw;
+    fw.field = spec.substr(0, eq);
+    if (eq != std::string::npos) {
+      try {
+        std::size_t used = 0;
+        fw.weight = std::stof(spec.substr(eq + 1), &used);
+        if (used != spec.size() - eq - 1) throw std::invalid_argument("trailing");
+      } catch (const std::exception&) {
+        fail(ErrorKind::invalid_argument, "--fields: '{}' is not FIELD or FIELD=WEIGHT", spec);
+      }
+    }
+    out.push_back(fw);
+  }
+  return out;
+}
+
+engine::SearchOptions make_options(const SearchArgs& a, bool single) {
+  engine::SearchOptions o;
+  o.k = a.k != 0 ? a.k : (single ? 10 : 1000);
+  o.bm25.params = {a.k1, a.b};
+  const std::string lengths = a.exact ? "exact" : a.lengths;
+  if (lengths == "lucene") {
+    o.bm25.length_mode = sparse::LengthMode::lucene;
+  } else if (lengths == "exact") {
+    o.bm25.length_mode = sparse::LengthMode::exact;
+  } else {
+    fail(ErrorKind::invalid_argument, "--lengths must be lucene or exact, not '{}'", lengths);
+  }
+  o.bm25.algorithm = sparse::parse_query_algorithm(a.algorithm);
+  o.bm25.fields = parse_fields(a.fields);
+  o.remove_query = a.remove_query;
+  return o;
+}
+
+// A short readable rendering of a stored BEIR / Anserini document.
+std::pair<std::string, std::string> title_and_text(const std::string& source) {
+  try {
+    const auto j = nlohmann::json::parse(source);
+    std::string title = j.contains("title") && j["title"].is_string() ? j["title"].get<std::string>() : "";
+    std::string text;
+    for (const char* key : {"text", "contents"}) {
+      if (j.contains(key) && j[key].is_string()) {
+        text = j[key].get<std::string>();
+        break;
+      }
+    }
+    return {title, text};
+  } catch (const nlohmann::json::exception&) {
+    return {"", source};
+  }
+}
+
+std::string shorten(std::string s, std::size_t n) {
+  for (auto& c : s) {
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+  }
+  if (s.size() <= n) return s;
+  std::size_t cut = n;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+  return s.substr(0, cut) + "...";
+}
+
+int run_single(const SearchArgs& a, const engine::Index& index) {
+  const engine::Searcher searcher(index, make_options(a, true));
+  const auto hits = searcher.search(a.query);
+  if (a.json) {
+    nlohmann::json out = {{"query", a.query}, {"settings", nlohmann::json::parse(searcher.settings_json())}};
+    nlohmann::json list = nlohmann::json::array();
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+      nlohmann::json h = {{"rank", i + 1}, {"id", std::string(hits[i].id)}, {"score", hits[i].score}};
+      if (index.reader().settings().store) h["document"] = index.reader().stored_document(hits[i].at);
+      list.push_back(h);
+    }
+    out["hits"] = list;
+    fmt::print("{}\n", out.dump(2));
+    return 0;
+  }
+  fmt::print("query: {}\n", a.query);
+  fmt::print("settings: {}\n", searcher.settings_json());
+  if (hits.empty()) fmt::print("no document matches (the query's terms after analysis are not in the index)\n");
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    fmt::print("{:>3}. {:<20} {:>9.4f}", i + 1, hits[i].id, hits[i].score);
+    if (index.reader().settings().store) {
+      const auto [title, text] = title_and_text(index.reader().stored_document(hits[i].at));
+      fmt::print("  {}\n       {}\n", shorten(title.empty() ? text : title, 90), title.empty() ? "" : shorten(text, 110));
+    } else {
+      fmt::print("\n");
+    }
+  }
+  return 0;
+}
+
+int run_batch(const SearchArgs& a, const engine::Index& index) {
+  const engine::Searcher searcher(index, make_options(a, false));
+  const auto queries = io::read_queries(a.queries);
+  TerminalProgress progress;
+  const auto batch = searcher.search_batch(queries, a.threads, a.quiet ? nullptr : &progress);
+  std::string scores = a.scores;
+  if (scores.empty()) scores = searcher.options().bm25.length_mode == sparse::LengthMode::lucene && !a.exact ? "anserini" : "raw";
+  io::RunScoreFormat format;
+  if (scores == "anserini") {
+    format = io::RunScoreFormat::anserini;
+  } else if (scores == "raw") {
+    format = io::RunScoreFormat::raw;
+  } else {
+    fail(ErrorKind::invalid_argument, "--scores must be anserini or raw, not '{}'", scores);
+  }
+  engine::write_run(a.run, batch, a.tag, format);
+  const std::string stats = engine::batch_stats_json(batch, searcher);
+  if (!a.stats.empty()) {
+    io::TextFileWriter out(a.stats);
+    out.write(stats);
+    out.write("\n");
+    out.commit();
+  }
+  if (a.json) {
+    fmt::print("{}\n", stats);
+  } else if (!a.quiet) {
+    const auto l = batch.latency();
+    fmt::print("searched {} queries -> {} ({:.2f} s, {:.0f} queries/s on {} thread{}; latency mean {:.0f} us, p50 {:.0f}, p99 {:.0f})\n",
+               batch.results.size(), a.run, batch.wall_seconds, batch.qps(), batch.threads, batch.threads == 1 ? "" : "s",
+               l.mean, l.p50, l.p99);
+    fmt::print("settings: {}\n", searcher.settings_json());
+  }
+  return 0;
+}
+
+int run_search(const SearchArgs& a) {
+  const bool single = !a.query.empty();
+  if (single == !a.queries.empty()) fail(ErrorKind::invalid_argument, "give either --queries FILE (with --run) or --query TEXT");
+  if (!single && a.run.empty()) fail(ErrorKind::invalid_argument, "--queries needs --run FILE for the results");
+  const auto index = engine::Index::open(a.index);
+  return single ? run_single(a, index) : run_batch(a, index);
+}
+
+}  // namespace
+
 void add_search_command(CLI::App& app, Action& run) {
-  auto* cmd = app.add_subcommand("search", "(not implemented yet)");
-  cmd->callback([&run] { run = [] { return 0; }; });
+  auto a = std::make_shared<SearchArgs>();
+  auto* cmd = app.add_subcommand("search", "Search an index with BM25: a query file to a TREC run, or one query");
+  cmd->footer(
+      "With no options the results reproduce Anserini's BM25 runs (Lucene's analyzer, k1 0.9, b 0.4,\n"
+      "Lucene's one-byte length norms, ties broken by document id, scores rounded as Anserini writes\n"
+      "them). --exact uses exact document lengths and writes unrounded scores. Examples:\n"
+      "  tandem search --index out/scifact --queries data/scifact/queries.test.tsv --run run.txt --stats stats.json\n"
+      "  tandem search --index out/scifact --query \"vitamin D and bone density\"");
+  cmd->add_option("--index", a->index, "Index directory")->required();
+  cmd->add_option("--queries", a->queries, "Query file: TSV qid<TAB>text, or JSONL ({\"_id\",\"text\"} BEIR, {\"qid\",\"query\"})");
+  cmd->add_option("--run", a->run, "TREC run file to write (qid Q0 docid rank score tag)");
+  cmd->add_option("--query", a->query, "One query: print its hits with their documents");
+  cmd->add_option("--k", a->k, "Hits per query (default 1000 for a run, 10 for --query)");
+  cmd->add_option("--threads", a->threads, "Search threads for a query file (0 = all cores)")->capture_default_str();
+  cmd->add_option("--stats", a->stats, "Write batch statistics as JSON: queries, qps, latency_us {mean, p50, p90, p99, max}, settings");
+  cmd->add_option("--k1", a->k1, "BM25 k1")->capture_default_str();
+  cmd->add_option("--b", a->b, "BM25 b")->capture_default_str();
+  cmd->add_option("--lengths", a->lengths, "Document lengths: lucene (one-byte norms, Anserini-identical) or exact")
+      ->capture_default_str();
+  cmd->add_flag("--exact", a->exact, "Exact lengths and raw scores: --lengths exact --scores raw");
+  cmd->add_option("--scores", a->scores, "Run scores: anserini (4 decimals, ties perturbed as Anserini does) or raw "
+                                         "(default: anserini, raw with --exact)");
+  cmd->add_option("--algorithm", a->algorithm,
+                  "Query algorithm (all give identical results): exhaustive, maxscore, wand, block_max_wand (bmw), "
+                  "block_max_maxscore (bmm)")
+      ->capture_default_str();
+  cmd->add_option("--fields", a->fields, "Fields to search with weights, e.g. --fields title=1 contents=1 (default: all, weight 1)");
+  cmd->add_flag("--remove-query", a->remove_query, "Drop hits whose id equals the query id (Anserini's -removeQuery, used for BEIR)");
+  cmd->add_option("--tag", a->tag, "Run tag (6th column)")->capture_default_str();
+  cmd->add_flag("--json", a->json, "Print the statistics (or, with --query, the hits) as JSON");
+  cmd->add_flag("-q,--quiet", a->quiet, "No progress and no summary");
+  cmd->callback([&run, a] { run = [a] { return run_search(*a); }; });
 }
 
 }  // namespace tandem::cli

@@ -1,0 +1,95 @@
+// Opens an index: its manifest and the memory-mapped files of its segments.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tandem/core/progress.hpp"
+#include "tandem/index/doc_lengths.hpp"
+#include "tandem/index/doc_store.hpp"
+#include "tandem/index/id_table.hpp"
+#include "tandem/index/manifest.hpp"
+#include "tandem/index/term_dictionary.hpp"
+#include "tandem/io/file_format.hpp"
+#include "tandem/text/analyzer.hpp"
+
+namespace tandem::index {
+
+/// The files of one text field in one segment.
+struct TextFieldFiles {
+  TermDictionary terms;
+  io::CheckedFile postings;
+  DocLengthsFile lengths;
+};
+
+/// One segment: ids, stored documents and text fields, all memory-mapped. Opening checks headers
+/// and that the files agree with each other and with the manifest; verify() checks everything.
+class SegmentReader {
+ public:
+  SegmentReader(const std::filesystem::path& index_dir, const SegmentInfo& info, const IndexSettings& settings);
+
+  const SegmentInfo& info() const { return info_; }
+  std::uint32_t num_docs() const { return info_.num_docs; }
+  const IdTable& ids() const { return ids_; }
+  const DocStore* store() const { return store_ ? &*store_ : nullptr; }
+  const TextFieldFiles& field(std::size_t f) const { return fields_[f]; }
+
+  /// Recomputes every checksum and checks every structure: ids sorted and unique, dictionaries
+  /// sorted, every posting list decodable with docs in range and increasing, each document's
+  /// frequencies summing to its length, statistics equal to the data.
+  void verify(ProgressSink* progress) const;
+
+ private:
+  SegmentInfo info_;
+  std::vector<std::string> field_names_;
+  IdTable ids_;
+  std::optional<DocStore> store_;
+  std::vector<TextFieldFiles> fields_;
+};
+
+/// Where a document lives.
+struct DocLocation {
+  std::uint32_t segment = 0;
+  DocId doc = 0;
+};
+
+/// An open index (one published manifest). Immutable and thread-safe; share it with shared_ptr.
+class IndexReader {
+ public:
+  /// Opens the index in `dir`. Throws Error(not_found) if there is none, Error(corruption) naming
+  /// the file if a file is damaged, Error(unsupported) for a newer format.
+  static std::shared_ptr<const IndexReader> open(const std::filesystem::path& dir);
+
+  const std::filesystem::path& dir() const { return dir_; }
+  const Manifest& manifest() const { return manifest_; }
+  const IndexSettings& settings() const { return manifest_.settings; }
+  const std::vector<std::string>& field_names() const { return field_names_; }
+  /// The index of a field by name; throws Error(not_found) listing the fields.
+  std::size_t field_index(std::string_view name) const;
+  const std::vector<std::unique_ptr<SegmentReader>>& segments() const { return segments_; }
+  std::uint64_t num_docs() const { return manifest_.num_docs(); }
+  /// A field's statistics summed over the segments.
+  FieldStats field_stats(std::size_t field) const;
+  /// The analyzer the index was built with.
+  const text::Analyzer& analyzer() const { return *analyzer_; }
+
+  std::optional<DocLocation> find(std::string_view external_id) const;
+  std::string_view external_id(const DocLocation& at) const { return segments_[at.segment]->ids().id(at.doc); }
+  /// The stored source of a document; throws Error(not_found) if the index keeps none.
+  std::string stored_document(const DocLocation& at) const;
+
+  void verify(ProgressSink* progress = nullptr) const;
+
+ private:
+  IndexReader() = default;
+  std::filesystem::path dir_;
+  Manifest manifest_;
+  std::vector<std::string> field_names_;
+  std::vector<std::unique_ptr<SegmentReader>> segments_;
+  std::unique_ptr<text::Analyzer> analyzer_;
+};
+
+}  // namespace tandem::index

@@ -1,0 +1,234 @@
+#include "tandem/engine/engine.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "tandem/core/error.hpp"
+#include "tandem/core/parallel.hpp"
+#include "tandem/io/text_file_writer.hpp"
+
+namespace tandem::engine {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+index::BuildReport build_index(const index::BuildOptions& options, ProgressSink* progress) {
+  return index::build_index(options, progress);
+}
+
+std::string to_json(const index::BuildReport& r) {
+  const json j = {
+      {"documents", r.documents},
+      {"empty_documents", r.empty_documents},
+      {"blank_lines", r.blank_lines},
+      {"skipped_lines", r.skipped_lines},
+      {"skipped_duplicates", r.skipped_duplicates},
+      {"problems", r.problems},
+      {"input_bytes", r.input_bytes},
+      {"index_bytes", r.index_bytes},
+      {"terms", r.terms},
+      {"postings", r.postings},
+      {"postings_bytes", r.postings_bytes},
+      {"bytes_per_posting", r.postings > 0 ? static_cast<double>(r.postings_bytes) / static_cast<double>(r.postings) : 0.0},
+      {"generation", r.generation},
+      {"read_seconds", r.read_seconds},
+      {"write_seconds", r.write_seconds},
+      {"seconds", r.read_seconds + r.write_seconds},
+  };
+  return j.dump();
+}
+
+Index Index::open(const std::filesystem::path& dir) {
+  Index index;
+  index.reader_ = index::IndexReader::open(dir);
+  return index;
+}
+
+std::string Index::info_json() const {
+  const index::IndexReader& r = *reader_;
+  json segments = json::array();
+  std::uint64_t total_bytes = 0;
+  for (const auto& seg : r.segments()) {
+    json fields = json::object();
+    for (const auto& [name, f] : seg->info().fields) {
+      fields[name] = {{"doc_count", f.stats.doc_count},
+                      {"sum_total_term_freq", f.stats.sum_total_term_freq},
+                      {"terms", f.num_terms},
+                      {"postings", f.num_postings},
+                      {"postings_bytes", f.postings_bytes},
+                      {"bytes_per_posting",
+                       f.num_postings > 0 ? static_cast<double>(f.postings_bytes) / static_cast<double>(f.num_postings) : 0.0}};
+    }
+    std::uint64_t bytes = 0;
+    for (const auto& e : std::filesystem::directory_iterator(r.dir() / seg->info().name)) {
+      if (e.is_regular_file()) bytes += e.file_size();
+    }
+    total_bytes += bytes;
+    segments.push_back({{"name", seg->info().name}, {"documents", seg->num_docs()}, {"bytes", bytes}, {"fields", fields}});
+  }
+  json fields = json::object();
+  for (std::size_t f = 0; f < r.field_names().size(); ++f) {
+    const auto s = r.field_stats(f);
+    fields[r.field_names()[f]] = {
+        {"doc_count", s.doc_count},
+        {"sum_total_term_freq", s.sum_total_term_freq},
+        {"avgdl", s.doc_count > 0 ? static_cast<double>(s.sum_total_term_freq) / static_cast<double>(s.doc_count) : 0.0}};
+  }
+  const json j = {
+      {"index", r.dir().string()},
+      {"format_version", r.manifest().format_version},
+      {"generation", r.manifest().generation},
+      {"created_by", r.manifest().created_by},
+      {"documents", r.num_docs()},
+      {"bytes", total_bytes},
+      {"settings",
+       {{"fields", std::string(index::to_string(r.settings().layout))},
+        {"analyzer", json::parse(r.settings().analyzer.to_json())},
+        {"store", r.settings().store}}},
+      {"fields", fields},
+      {"segments", segments},
+  };
+  return j.dump(2);
+}
+
+void Index::verify(ProgressSink* progress) const { reader_->verify(progress); }
+
+std::optional<std::string> Index::document(std::string_view id) const {
+  const auto at = reader_->find(id);
+  if (!at) return std::nullopt;
+  return reader_->stored_document(*at);
+}
+
+double BatchResult::qps() const {
+  return wall_seconds > 0 ? static_cast<double>(results.size()) / wall_seconds : 0.0;
+}
+
+LatencySummary BatchResult::latency() const {
+  LatencySummary s;
+  if (results.empty()) return s;
+  std::vector<double> lat;
+  lat.reserve(results.size());
+  for (const auto& r : results) lat.push_back(r.latency_us);
+  std::sort(lat.begin(), lat.end());
+  // Nearest rank: the smallest value with at least p% of the values at or below it.
+  const auto pct = [&](double p) {
+    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(lat.size())));
+    return lat[std::clamp<std::size_t>(rank, 1, lat.size()) - 1];
+  };
+  s.mean = std::accumulate(lat.begin(), lat.end(), 0.0) / static_cast<double>(lat.size());
+  s.p50 = pct(50);
+  s.p90 = pct(90);
+  s.p99 = pct(99);
+  s.max = lat.back();
+  return s;
+}
+
+Searcher::Searcher(const Index& index, SearchOptions options)
+    : index_(index), options_(std::move(options)), bm25_(index.shared_reader(), options_.bm25) {
+  if (options_.k == 0) fail(ErrorKind::invalid_argument, "k must be at least 1");
+  if (options_.k > 1'000'000) fail(ErrorKind::limit_exceeded, "k = {} is over the limit of 1,000,000", options_.k);
+}
+
+namespace {
+
+void to_hits(const index::IndexReader& reader, const std::vector<pipeline::IndexHit>& found, std::vector<Hit>& out) {
+  out.clear();
+  out.reserve(found.size());
+  for (const auto& h : found) out.push_back({reader.external_id(h.at), h.score, h.at});
+}
+
+}  // namespace
+
+std::vector<Hit> Searcher::search(std::string_view query) const {
+  thread_local pipeline::SearchContext ctx;
+  thread_local std::vector<pipeline::IndexHit> found;
+  bm25_.search(query, options_.k, ctx, found);
+  std::vector<Hit> hits;
+  to_hits(index_.reader(), found, hits);
+  return hits;
+}
+
+BatchResult Searcher::search_batch(std::span<const io::QueryText> queries, unsigned threads, ProgressSink* progress) const {
+  BatchResult batch;
+  batch.threads = resolve_threads(threads);
+  batch.results.resize(queries.size());
+  std::vector<pipeline::SearchContext> contexts(batch.threads);
+  std::vector<std::vector<pipeline::IndexHit>> found(batch.threads);
+  std::atomic<std::size_t> done{0};
+  const auto start = Clock::now();
+  parallel_for(queries.size(), batch.threads, [&](std::size_t i, unsigned w) {
+    QueryResult& r = batch.results[i];
+    const auto t0 = Clock::now();
+    bm25_.search(queries[i].text, options_.k + (options_.remove_query ? 1 : 0), contexts[w], found[w]);
+    to_hits(index_.reader(), found[w], r.hits);
+    if (options_.remove_query) {
+      std::erase_if(r.hits, [&](const Hit& h) { return h.id == queries[i].id; });
+      if (r.hits.size() > options_.k) r.hits.resize(options_.k);
+    }
+    r.latency_us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    r.qid = queries[i].id;
+    const std::size_t n = ++done;
+    if (progress != nullptr && (n % 64 == 0 || n == queries.size())) progress->update("searching", n, queries.size());
+  });
+  batch.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (progress != nullptr) progress->finish("searching");
+  return batch;
+}
+
+std::string Searcher::settings_json() const {
+  const auto& o = options_.bm25;
+  json fields = json::array();
+  for (const auto& f : bm25_.options().fields) fields.push_back({{"field", f.field}, {"weight", f.weight}});
+  const json j = {
+      {"retriever", "bm25"},
+      {"k", options_.k},
+      {"k1", o.params.k1},
+      {"b", o.params.b},
+      {"lengths", o.length_mode == sparse::LengthMode::lucene ? "lucene" : "exact"},
+      {"algorithm", std::string(sparse::to_string(o.algorithm))},
+      {"fields", fields},
+      {"remove_query", options_.remove_query},
+      {"index", index_.reader().dir().string()},
+      {"index_generation", index_.reader().manifest().generation},
+      {"tandem", TANDEM_VERSION},
+  };
+  return j.dump();
+}
+
+std::string batch_stats_json(const BatchResult& batch, const Searcher& searcher) {
+  const LatencySummary l = batch.latency();
+  std::uint64_t hits = 0;
+  for (const auto& r : batch.results) hits += r.hits.size();
+  const json j = {
+      {"queries", batch.results.size()},
+      {"threads", batch.threads},
+      {"wall_seconds", batch.wall_seconds},
+      {"qps", batch.qps()},
+      {"latency_us", {{"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p99", l.p99}, {"max", l.max}}},
+      {"hits", hits},
+      {"settings", json::parse(searcher.settings_json())},
+  };
+  return j.dump(2);
+}
+
+void write_run(const std::filesystem::path& path, const BatchResult& batch, std::string_view tag,
+               io::RunScoreFormat format) {
+  io::TextFileWriter out(path);
+  std::string buffer;
+  std::vector<io::RankedDoc> ranked;
+  for (const auto& r : batch.results) {
+    ranked.clear();
+    for (const auto& h : r.hits) ranked.push_back({h.id, h.score});
+    buffer.clear();
+    io::append_run_lines(buffer, r.qid, ranked, tag, format);
+    out.write(buffer);
+  }
+  out.commit();
+}
+
+}  // namespace tandem::engine

@@ -1,0 +1,51 @@
+// The deep check of a text field: every posting list decoded and cross-checked against the
+// dictionary and the document lengths.
+#include <vector>
+
+#include "tandem/core/error.hpp"
+#include "tandem/index/index_reader.hpp"
+#include "tandem/sparse/cursor/posting_cursor.hpp"
+#include "tandem/sparse/posting_list.hpp"
+
+namespace tandem::index {
+
+void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs, const std::string& where) {
+  const auto payload = field.postings.payload();
+  const auto norms = field.lengths.view().norms;
+  std::vector<std::uint64_t> freq_sums(num_docs, 0);
+  std::uint64_t end_of_previous = 0;
+  for (TermId t = 0; t < field.terms.size(); ++t) {
+    const TermEntry& e = field.terms.entry(t);
+    if (e.postings_offset < end_of_previous) {
+      fail(ErrorKind::corruption, "{}: posting list of term '{}' overlaps the previous one", where, field.terms.term(t));
+    }
+    std::size_t size = 0;
+    try {
+      size = sparse::validate_posting_list(payload.subspan(e.postings_offset), {num_docs, norms});
+    } catch (const Error& err) {
+      fail(ErrorKind::corruption, "{}: posting list of term '{}': {}", where, field.terms.term(t), err.what());
+    }
+    end_of_previous = e.postings_offset + size;
+    sparse::PostingCursor cursor(payload.data() + e.postings_offset);
+    std::uint64_t docs = 0, total = 0;
+    for (; cursor.docid() != kEndDoc; cursor.next()) {
+      const std::uint32_t f = cursor.freq();
+      freq_sums[cursor.docid()] += f;
+      total += f;
+      ++docs;
+    }
+    if (docs != e.doc_freq || total != e.total_freq) {
+      fail(ErrorKind::corruption, "{}: term '{}' has {} postings and {} occurrences, the dictionary says {} and {}",
+           where, field.terms.term(t), docs, total, e.doc_freq, e.total_freq);
+    }
+  }
+  const auto lengths = field.lengths.view().lengths;
+  for (DocId d = 0; d < num_docs; ++d) {
+    if (freq_sums[d] != lengths[d]) {
+      fail(ErrorKind::corruption, "{}: document {} has {} term occurrences in the postings but length {}", where, d,
+           freq_sums[d], lengths[d]);
+    }
+  }
+}
+
+}  // namespace tandem::index
