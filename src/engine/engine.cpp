@@ -139,7 +139,8 @@ namespace {
 void to_hits(const index::IndexReader& reader, const std::vector<pipeline::IndexHit>& found, std::vector<Hit>& out) {
   out.clear();
   out.reserve(found.size());
-  for (const auto& h : found) out.push_back({reader.external_id(h.at), h.score, h.at});
+  std::string scratch;
+  for (const auto& h : found) out.push_back({std::string(reader.external_id(h.at, scratch)), h.score, h.at});
 }
 
 }  // namespace

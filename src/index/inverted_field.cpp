@@ -78,7 +78,7 @@ SegmentFieldInfo write_inverted_field(const std::filesystem::path& segment_dir, 
       const std::size_t t0 = chunk_starts[first + i];
       for (std::size_t j = 0; j < chunk.list_offsets.size(); ++j) {
         entries[t0 + j] = TermEntry{base + chunk.list_offsets[j], chunk.summaries[j].total_freq,
-                                    chunk.summaries[j].doc_freq, 0};
+                                    chunk.summaries[j].doc_freq};
       }
       postings.write(chunk.bytes.data(), chunk.bytes.size());
       terms_done = chunk_starts[first + i + 1];

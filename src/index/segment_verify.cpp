@@ -14,16 +14,15 @@ void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs, 
   const auto norms = field.lengths.view().norms;
   std::vector<std::uint64_t> freq_sums(num_docs, 0);
   std::uint64_t end_of_previous = 0;
-  for (TermId t = 0; t < field.terms.size(); ++t) {
-    const TermEntry& e = field.terms.entry(t);
+  field.terms.for_each([&](TermId, std::string_view term, const TermEntry& e) {
     if (e.postings_offset < end_of_previous) {
-      fail(ErrorKind::corruption, "{}: posting list of term '{}' overlaps the previous one", where, field.terms.term(t));
+      fail(ErrorKind::corruption, "{}: posting list of term '{}' overlaps the previous one", where, term);
     }
     std::size_t size = 0;
     try {
       size = sparse::validate_posting_list(payload.subspan(e.postings_offset), {num_docs, norms});
     } catch (const Error& err) {
-      fail(ErrorKind::corruption, "{}: posting list of term '{}': {}", where, field.terms.term(t), err.what());
+      fail(ErrorKind::corruption, "{}: posting list of term '{}': {}", where, term, err.what());
     }
     end_of_previous = e.postings_offset + size;
     sparse::PostingCursor cursor(payload.data() + e.postings_offset);
@@ -36,9 +35,9 @@ void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs, 
     }
     if (docs != e.doc_freq || total != e.total_freq) {
       fail(ErrorKind::corruption, "{}: term '{}' has {} postings and {} occurrences, the dictionary says {} and {}",
-           where, field.terms.term(t), docs, total, e.doc_freq, e.total_freq);
+           where, term, docs, total, e.doc_freq, e.total_freq);
     }
-  }
+  });
   const auto lengths = field.lengths.view().lengths;
   for (DocId d = 0; d < num_docs; ++d) {
     if (freq_sums[d] != lengths[d]) {

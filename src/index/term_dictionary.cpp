@@ -5,61 +5,53 @@
 
 namespace tandem::index {
 
-// Payload: u64 num_terms, u64 term_bytes, u64 starts[num_terms + 1], TermEntry entries[num_terms],
-// term bytes.
+// Payload: one front-coded table with 3 values per term: doc_freq, total_freq - doc_freq,
+// postings offset (delta-coded within a block).
 void write_term_dictionary(const std::filesystem::path& path, std::string_view term_bytes,
                            std::span<const std::uint64_t> starts, std::span<const TermEntry> entries) {
+  FrontCodedWriter table(3, 2);
+  for (std::size_t t = 0; t < entries.size(); ++t) {
+    const TermEntry& e = entries[t];
+    const std::uint64_t values[3] = {e.doc_freq, e.total_freq - e.doc_freq, e.postings_offset};
+    table.add(term_bytes.substr(starts[t], starts[t + 1] - starts[t]), values);
+  }
   io::FileWriter w(path, io::FileKind::term_dictionary);
-  w.write_pod<std::uint64_t>(entries.size());
-  w.write_pod<std::uint64_t>(term_bytes.size());
-  w.write_array(starts);
-  w.write_array(entries);
-  w.write(term_bytes.data(), term_bytes.size());
+  table.write_to(w);
   w.commit();
 }
 
-TermDictionary::TermDictionary(const std::filesystem::path& path)
-    : file_(path, io::FileKind::term_dictionary) {
+TermDictionary::TermDictionary(const std::filesystem::path& path) : file_(path, io::FileKind::term_dictionary) {
   const io::ByteView view(file_.payload(), file_.path());
-  const auto num_terms = view.read<std::uint64_t>(0, "term count");
-  const auto term_bytes = view.read<std::uint64_t>(8, "term bytes");
-  if (num_terms >= UINT32_MAX) view.corrupt("impossible term count");
-  starts_ = view.array<std::uint64_t>(16, num_terms + 1, "term offsets");
-  const std::uint64_t entries_offset = 16 + (num_terms + 1) * 8;
-  entries_ = view.array<TermEntry>(entries_offset, num_terms, "term entries");
-  blob_ = reinterpret_cast<const char*>(
-      view.bytes(entries_offset + num_terms * sizeof(TermEntry), term_bytes, "term bytes").data());
-  if (starts_.front() != 0 || starts_.back() != term_bytes) view.corrupt("term offsets do not span the term bytes");
+  strings_ = FrontCodedStrings(view, 0);
+  if (strings_.values_per_entry() != 3) view.corrupt("a term dictionary holds 3 values per term");
+  if (strings_.size() >= UINT32_MAX) view.corrupt("impossible term count");
 }
 
-std::optional<TermId> TermDictionary::find(std::string_view term) const {
-  std::uint32_t lo = 0, hi = size();
-  while (lo < hi) {
-    const std::uint32_t mid = lo + (hi - lo) / 2;
-    if (this->term(mid) < term) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  if (lo < size() && this->term(lo) == term) return lo;
-  return std::nullopt;
+std::optional<TermEntry> TermDictionary::find(std::string_view term) const {
+  thread_local std::string scratch;
+  std::uint64_t v[3];
+  if (!strings_.find(term, scratch, v)) return std::nullopt;
+  return to_entry(v);
+}
+
+std::string_view TermDictionary::term(TermId id, std::string& scratch, TermEntry* entry) const {
+  std::uint64_t v[3];
+  const auto s = strings_.get(id, scratch, v);
+  if (entry != nullptr) *entry = to_entry(v);
+  return s;
 }
 
 void TermDictionary::verify(std::uint64_t postings_size) const {
   file_.verify();
-  for (std::uint32_t t = 0; t < size(); ++t) {
-    if (starts_[t + 1] < starts_[t]) fail(ErrorKind::corruption, "{}: term offsets decrease at term {}", file_.path(), t);
-    if (t > 0 && !(term(t - 1) < term(t))) {
-      fail(ErrorKind::corruption, "{}: terms are not strictly increasing at term {}", file_.path(), t);
+  strings_.verify(file_.path());
+  std::uint64_t previous = 0;
+  for_each([&](TermId t, std::string_view term, const TermEntry& e) {
+    if (e.doc_freq == 0) fail(ErrorKind::corruption, "{}: term '{}' has no postings", file_.path(), term);
+    if (e.postings_offset >= postings_size || (t > 0 && e.postings_offset <= previous)) {
+      fail(ErrorKind::corruption, "{}: postings offset of term '{}' is out of order or out of range", file_.path(), term);
     }
-    const TermEntry& e = entries_[t];
-    if (e.doc_freq == 0) fail(ErrorKind::corruption, "{}: term {} has no postings", file_.path(), t);
-    if (e.total_freq < e.doc_freq) fail(ErrorKind::corruption, "{}: term {} has fewer occurrences than documents", file_.path(), t);
-    if (e.postings_offset >= postings_size || (t > 0 && e.postings_offset <= entries_[t - 1].postings_offset)) {
-      fail(ErrorKind::corruption, "{}: postings offset of term {} is out of order or out of range", file_.path(), t);
-    }
-  }
+    previous = e.postings_offset;
+  });
 }
 
 }  // namespace tandem::index

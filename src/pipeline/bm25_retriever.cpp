@@ -60,8 +60,9 @@ void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx, std::vector<
   for (std::size_t f = 0; f < fields_.size(); ++f) {
     for (std::size_t t = 0; t < ctx.terms.size(); ++t) {
       for (const auto& seg : segments) {
-        const auto& dict = seg->field(fields_[f].field).terms;
-        if (const auto id = dict.find(ctx.terms[t].term)) stats[f * ctx.terms.size() + t].doc_freq += dict.entry(*id).doc_freq;
+        if (const auto e = seg->field(fields_[f].field).terms.find(ctx.terms[t].term)) {
+          stats[f * ctx.terms.size() + t].doc_freq += e->doc_freq;
+        }
       }
     }
   }
@@ -73,9 +74,9 @@ void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx, std::vector<
       if (!fm.model) continue;
       const index::TextFieldFiles& files = seg.field(fm.field);
       for (std::size_t t = 0; t < ctx.terms.size(); ++t) {
-        const auto id = files.terms.find(ctx.terms[t].term);
-        if (!id) continue;
-        const index::TermEntry& e = files.terms.entry(*id);
+        const auto found = files.terms.find(ctx.terms[t].term);
+        if (!found) continue;
+        const index::TermEntry& e = *found;
         // Lucene: BoostQuery(field boost) over BoostQuery(term count): boost = count * field weight.
         const float boost = ctx.terms[t].weight * fm.weight;
         ctx.query_terms.push_back(sparse::QueryTerm{
@@ -91,11 +92,19 @@ void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx, std::vector<
   }
   if (segments.size() > 1) {
     // Within a segment DocId order is external id order; across segments compare the ids.
-    std::sort(out.begin(), out.end(), [&](const IndexHit& a, const IndexHit& b) {
-      if (a.score != b.score) return a.score > b.score;
-      return index_->external_id(a.at) < index_->external_id(b.at);
+    std::vector<std::pair<std::string, std::size_t>> keyed(out.size());
+    std::string scratch;
+    for (std::size_t i = 0; i < out.size(); ++i) keyed[i] = {std::string(index_->external_id(out[i].at, scratch)), i};
+    std::vector<std::size_t> order(out.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      if (out[a].score != out[b].score) return out[a].score > out[b].score;
+      return keyed[a].first < keyed[b].first;
     });
-    if (out.size() > k) out.resize(k);
+    std::vector<IndexHit> sorted;
+    sorted.reserve(std::min(k, order.size()));
+    for (std::size_t i = 0; i < order.size() && i < k; ++i) sorted.push_back(out[order[i]]);
+    out = std::move(sorted);
   }
 }
 

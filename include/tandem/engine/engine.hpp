@@ -48,9 +48,9 @@ struct SearchOptions {
   bool remove_query = false;
 };
 
-/// A result: external id (a view into the index, valid while it is open), score, location.
+/// A result: external id, score, location.
 struct Hit {
-  std::string_view id;
+  std::string id;
   Score score = 0;
   index::DocLocation at;
 };

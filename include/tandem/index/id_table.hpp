@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "tandem/core/types.hpp"
+#include "tandem/index/front_coded_strings.hpp"
 #include "tandem/io/file_format.hpp"
 
 namespace tandem::index {
@@ -14,25 +16,28 @@ namespace tandem::index {
 /// Writes the id table. `ids` must be sorted in byte order without duplicates (DocId i has ids[i]).
 void write_id_table(const std::filesystem::path& path, std::span<const std::string_view> ids);
 
-/// A segment's id table, memory-mapped. Layout: docs/format.md, "ids".
+/// A segment's id table, memory-mapped and front-coded. Layout: docs/format.md, "ids". Thread-safe.
 class IdTable {
  public:
   IdTable() = default;
   explicit IdTable(const std::filesystem::path& path);
 
-  std::uint32_t size() const { return offsets_.empty() ? 0 : static_cast<std::uint32_t>(offsets_.size() - 1); }
-  std::string_view id(DocId doc) const {
-    return std::string_view(blob_ + offsets_[doc], offsets_[doc + 1] - offsets_[doc]);
+  std::uint32_t size() const { return static_cast<std::uint32_t>(strings_.size()); }
+  /// The id of a document, decoded into `scratch`.
+  std::string_view id(DocId doc, std::string& scratch) const { return strings_.get(doc, scratch); }
+  std::string id(DocId doc) const {
+    std::string s;
+    strings_.get(doc, s);
+    return s;
   }
   /// The DocId of an external id (binary search), or nullopt.
   std::optional<DocId> find(std::string_view id) const;
-  /// Checksum and structure (offsets monotone, ids strictly increasing).
+  /// Checksum and structure (ids strictly increasing).
   void verify() const;
 
  private:
   io::CheckedFile file_;
-  std::span<const std::uint64_t> offsets_ = {};
-  const char* blob_ = nullptr;
+  FrontCodedStrings strings_;
 };
 
 }  // namespace tandem::index

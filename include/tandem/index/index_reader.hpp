@@ -77,7 +77,10 @@ class IndexReader {
   const text::Analyzer& analyzer() const { return *analyzer_; }
 
   std::optional<DocLocation> find(std::string_view external_id) const;
-  std::string_view external_id(const DocLocation& at) const { return segments_[at.segment]->ids().id(at.doc); }
+  /// The external id of a document, decoded into `scratch`.
+  std::string_view external_id(const DocLocation& at, std::string& scratch) const {
+    return segments_[at.segment]->ids().id(at.doc, scratch);
+  }
   /// The stored source of a document; throws Error(not_found) if the index keeps none.
   std::string stored_document(const DocLocation& at) const;
 

@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "tandem/core/types.hpp"
+#include "tandem/index/front_coded_strings.hpp"
 #include "tandem/io/file_format.hpp"
 
 namespace tandem::index {
@@ -17,37 +19,43 @@ struct TermEntry {
   std::uint64_t postings_offset = 0;  // of the encoded list in the field's postings payload
   std::uint64_t total_freq = 0;       // sum of the term's frequencies
   std::uint32_t doc_freq = 0;         // documents containing the term
-  std::uint32_t reserved = 0;
 };
-static_assert(sizeof(TermEntry) == 24);
 
 /// Writes a dictionary. `term_bytes` holds the terms back to back, term i spanning
-/// [starts[i], starts[i + 1]); terms must be strictly increasing in byte order.
+/// [starts[i], starts[i + 1]); terms must be strictly increasing in byte order, postings offsets
+/// increasing.
 void write_term_dictionary(const std::filesystem::path& path, std::string_view term_bytes,
                            std::span<const std::uint64_t> starts, std::span<const TermEntry> entries);
 
-/// A memory-mapped term dictionary. Layout: docs/format.md, "<field>.terms".
+/// A memory-mapped term dictionary: front-coded terms with (doc_freq, total_freq, postings offset).
+/// Layout: docs/format.md, "<field>.terms". Thread-safe.
 class TermDictionary {
  public:
   TermDictionary() = default;
   explicit TermDictionary(const std::filesystem::path& path);
 
-  std::uint32_t size() const { return static_cast<std::uint32_t>(entries_.size()); }
-  std::string_view term(TermId id) const {
-    return std::string_view(blob_ + starts_[id], starts_[id + 1] - starts_[id]);
+  std::uint64_t size() const { return strings_.size(); }
+  /// The entry of `term` (binary search over blocks of 16 terms), or nullopt.
+  std::optional<TermEntry> find(std::string_view term) const;
+  /// The term with this id and its entry.
+  std::string_view term(TermId id, std::string& scratch, TermEntry* entry = nullptr) const;
+  /// Calls visit(TermId, term, const TermEntry&) for every term in order.
+  template <typename Visit>
+  void for_each(Visit&& visit) const {
+    strings_.for_each([&](std::uint64_t id, std::string_view s, std::span<const std::uint64_t> v) {
+      visit(static_cast<TermId>(id), s, to_entry(v.data()));
+    });
   }
-  const TermEntry& entry(TermId id) const { return entries_[id]; }
-  /// The id of `term` (binary search), or nullopt.
-  std::optional<TermId> find(std::string_view term) const;
-  /// Checksum and structure: terms strictly increasing, every doc_freq > 0, postings offsets
-  /// increasing and within `postings_size` bytes.
+  /// Checksum and structure: terms strictly increasing, every doc_freq > 0, total_freq >=
+  /// doc_freq, postings offsets strictly increasing and below `postings_size`.
   void verify(std::uint64_t postings_size) const;
 
  private:
+  static TermEntry to_entry(const std::uint64_t* v) {
+    return TermEntry{v[2], v[0] + v[1], static_cast<std::uint32_t>(v[0])};
+  }
   io::CheckedFile file_;
-  std::span<const std::uint64_t> starts_ = {};
-  std::span<const TermEntry> entries_ = {};
-  const char* blob_ = nullptr;
+  FrontCodedStrings strings_;
 };
 
 }  // namespace tandem::index

@@ -4,12 +4,57 @@
 
 #include "tandem/core/error.hpp"
 #include "tandem/index/doc_store.hpp"
+#include "tandem/index/front_coded_strings.hpp"
 #include "tandem/index/id_table.hpp"
 #include "tandem/index/term_dictionary.hpp"
 #include "test_support.hpp"
 
 namespace tandem::index {
 namespace {
+
+TEST(FrontCodedStrings, RoundTripsAcrossBlocksWithDeltaColumn) {
+  test::TempDir dir;
+  std::vector<std::string> strings;
+  for (int i = 0; i < 1000; ++i) strings.push_back("term" + std::to_string(100000 + i * 37));
+  strings.insert(strings.begin(), "");  // the empty string sorts first
+  FrontCodedWriter w(2, 1);
+  for (std::size_t i = 0; i < strings.size(); ++i) {
+    const std::uint64_t v[2] = {i % 7, i * 1000 + 5};
+    w.add(strings[i], v);
+  }
+  {
+    io::FileWriter f(dir / "t", io::FileKind::test);
+    f.write_pod<std::uint32_t>(1);  // the table need not start at offset 0
+    w.write_to(f);
+    f.commit();
+  }
+  io::CheckedFile f(dir / "t", io::FileKind::test);
+  const io::ByteView view(f.payload(), f.path());
+  FrontCodedStrings t(view, 8);
+  ASSERT_EQ(t.size(), strings.size());
+  std::string scratch;
+  for (std::size_t i = 0; i < strings.size(); ++i) {
+    std::uint64_t v[2];
+    EXPECT_EQ(t.get(i, scratch, v), strings[i]);
+    EXPECT_EQ(v[0], i % 7);
+    EXPECT_EQ(v[1], i * 1000 + 5);
+    const auto found = t.find(strings[i], scratch, v);
+    ASSERT_TRUE(found.has_value()) << strings[i];
+    EXPECT_EQ(*found, i);
+    EXPECT_EQ(v[1], i * 1000 + 5);
+  }
+  EXPECT_FALSE(t.find("term", scratch).has_value());
+  EXPECT_FALSE(t.find("zzz", scratch).has_value());
+  EXPECT_FALSE(t.find("term100001", scratch).has_value());
+  EXPECT_NO_THROW(t.verify("t"));
+}
+
+TEST(FrontCodedStrings, WriterRejectsUnsortedStrings) {
+  FrontCodedWriter w(0);
+  w.add("b");
+  EXPECT_THROW(w.add("a"), Error);
+  EXPECT_THROW(w.add("b"), Error);
+}
 
 TEST(IdTable, LooksUpBothWays) {
   test::TempDir dir;
@@ -26,25 +71,30 @@ TEST(IdTable, LooksUpBothWays) {
   EXPECT_NO_THROW(t.verify());
 }
 
-TEST(IdTable, VerifyRejectsUnsortedIds) {
+TEST(IdTable, WriterRejectsUnsortedIds) {
   test::TempDir dir;
   const std::vector<std::string_view> ids = {"b", "a"};
-  write_id_table(dir / "ids", ids);
-  IdTable t(dir / "ids");
-  EXPECT_THROW(t.verify(), Error);
+  EXPECT_THROW(write_id_table(dir / "ids", ids), Error);
+  EXPECT_FALSE(std::filesystem::exists(dir / "ids"));
 }
 
 TEST(TermDictionary, FindsTermsAndEntries) {
   test::TempDir dir;
   const std::string bytes = "applebananacherry";
   const std::vector<std::uint64_t> starts = {0, 5, 11, 17};
-  const std::vector<TermEntry> entries = {{0, 3, 2, 0}, {16, 1, 1, 0}, {32, 9, 4, 0}};
+  const std::vector<TermEntry> entries = {{0, 3, 2}, {16, 1, 1}, {32, 9, 4}};
   write_term_dictionary(dir / "f.terms", bytes, starts, entries);
   TermDictionary d(dir / "f.terms");
   ASSERT_EQ(d.size(), 3u);
-  EXPECT_EQ(d.term(1), "banana");
-  EXPECT_EQ(d.find("cherry"), 2u);
-  EXPECT_EQ(d.entry(2).doc_freq, 4u);
+  std::string scratch;
+  TermEntry e;
+  EXPECT_EQ(d.term(1, scratch, &e), "banana");
+  EXPECT_EQ(e.postings_offset, 16u);
+  const auto cherry = d.find("cherry");
+  ASSERT_TRUE(cherry.has_value());
+  EXPECT_EQ(cherry->doc_freq, 4u);
+  EXPECT_EQ(cherry->total_freq, 9u);
+  EXPECT_EQ(cherry->postings_offset, 32u);
   EXPECT_FALSE(d.find("apricot").has_value());
   EXPECT_NO_THROW(d.verify(64));
   EXPECT_THROW(d.verify(20), Error);  // offset 32 is beyond a 20-byte postings file
