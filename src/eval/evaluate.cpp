@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 
@@ -18,6 +19,12 @@ namespace {
 bool ranks_before(const RunHit& a, const RunHit& b) {
   if (a.score != b.score) return a.score > b.score;
   return a.doc > b.doc;
+}
+
+// " (lines a and b)" when both are known (read from a file), else nothing.
+std::string lines_note(std::uint64_t a, std::uint64_t b) {
+  return a != 0 && b != 0 ? " (lines " + std::to_string(a) + " and " + std::to_string(b) + ")"
+                          : std::string();
 }
 
 // For a query the run lacks, under -c, trec_eval evaluates this one-document ranking.
@@ -49,10 +56,9 @@ void index_judgments(const Qrels& qrels, std::size_t query, const EvalOptions& o
   for (const Judgment& j : qrels.judgments(query)) {
     const auto [it, inserted] = s.judged.emplace(j.doc, &j);
     if (!inserted) {
-      fail(
-          ErrorKind::invalid_argument,
-          "{}: query '{}' judges document '{}' twice (lines {} and {}); trec_eval refuses this too",
-          qrels.source(), qrels.qid(query), j.doc, it->second->line, j.line);
+      fail(ErrorKind::invalid_argument,
+           "{}: query '{}' judges document '{}' twice{}; trec_eval refuses this too",
+           qrels.source(), qrels.qid(query), j.doc, lines_note(it->second->line, j.line));
     }
     if (j.rel >= 0) s.grades.push_back(j.rel);
   }
@@ -91,9 +97,8 @@ void rank_hits(const Qrels& qrels, const Run& run, const Task& task, const EvalO
     const auto [it, inserted] = s.seen.emplace(hit.doc, hit.line);
     if (!inserted) {
       fail(ErrorKind::invalid_argument,
-           "{}: query '{}' retrieves document '{}' twice (lines {} and {}); trec_eval refuses this "
-           "too",
-           run.source(), qrels.qid(task.qrels_query), hit.doc, it->second, hit.line);
+           "{}: query '{}' retrieves document '{}' twice{}; trec_eval refuses this too",
+           run.source(), qrels.qid(task.qrels_query), hit.doc, lines_note(it->second, hit.line));
     }
     std::int64_t rel = kNotInPool;
     if (const auto j = s.judged.find(hit.doc); j != s.judged.end()) {

@@ -13,6 +13,10 @@ namespace tandem::eval {
 Run::Run(std::string source) : source_(std::move(source)) {}
 
 void Run::add(std::string_view qid, std::string_view doc, double score, std::uint64_t line) {
+  if (score != score) {
+    fail(ErrorKind::invalid_argument, "{}: NaN score for query '{}', document '{}'", source_, qid,
+         doc);
+  }
   std::size_t query = last_query_;
   if (query >= qids_.size() || qids_[query] != qid) {
     if (const auto it = index_.find(qid); it != index_.end()) {

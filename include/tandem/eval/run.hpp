@@ -36,7 +36,8 @@ class Run {
   Run& operator=(const Run&) = delete;
 
   /// Adds one hit. A query given no hits is absent from the run (it cannot be written in a run
-  /// file either). Amortised O(|qid| + |doc|); consecutive hits of one query skip the id lookup.
+  /// file either). Throws Error(invalid_argument) for a NaN score (it has no rank). Amortised
+  /// O(|qid| + |doc|); consecutive hits of one query skip the id lookup.
   void add(std::string_view qid, std::string_view doc, double score, std::uint64_t line = 0);
 
   /// The run tag trec_eval prints as "runid" (from a file: the tag on its last line).
