@@ -58,6 +58,15 @@ std::string measures_help() {
       names, nicks);
 }
 
+std::string read_stdin() {
+  std::string text;
+  char buffer[1 << 16];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), stdin)) > 0) text.append(buffer, n);
+  if (std::ferror(stdin)) fail(ErrorKind::io, "cannot read the run from standard input");
+  return text;
+}
+
 int run_eval(const EvalArgs& args) {
   std::string qrels_path = args.qrels;
   std::string run_path = args.run;
@@ -74,7 +83,9 @@ int run_eval(const EvalArgs& args) {
   }
   const eval::MeasureSet measures = eval::parse_measures(args.measures);
   const eval::Qrels qrels = eval::read_qrels(qrels_path);
-  const eval::Run run = eval::read_run(run_path);
+  // trec_eval reads the run from standard input when it is given as "-".
+  const eval::Run run =
+      run_path == "-" ? eval::parse_run(read_stdin(), "<stdin>") : eval::read_run(run_path);
   const eval::Report report = eval::evaluate(qrels, run, measures, args.options);
   const eval::FormatOptions format{.per_query = args.per_query, .summary = !args.no_summary};
   const std::string text =
@@ -92,7 +103,8 @@ void add_eval_command(CLI::App& app, Action& run) {
       "Evaluate a run against relevance judgments; prints exactly what trec_eval prints.\n"
       "Usage: tandem eval [options] QRELS RUN   (trec_eval's form)\n"
       "   or: tandem eval [options] --qrels QRELS --run RUN");
-  cmd->add_option("files", args->positional, "QRELS RUN, as trec_eval takes them")->expected(0, 2);
+  cmd->add_option("files", args->positional, "QRELS RUN, as trec_eval takes them (RUN '-': stdin)")
+      ->expected(0, 2);
   cmd->add_option("--qrels", args->qrels, "Relevance judgments (TREC or BEIR TSV, plain or .gz)");
   cmd->add_option("--run", args->run, "Run to evaluate (TREC format, plain or .gz)");
   cmd->add_option("-m,--measure", args->measures,

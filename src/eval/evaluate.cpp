@@ -6,10 +6,11 @@
 #include <cmath>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
+
+#include "doc_table.hpp"
 
 namespace tandem::eval {
 
@@ -36,8 +37,8 @@ struct Scratch {
   std::vector<std::int64_t> rels;
   std::vector<std::int64_t> grades;
   std::vector<LevelCount> levels;
-  std::unordered_map<std::string_view, const Judgment*> judged;
-  std::unordered_map<std::string_view, std::uint64_t> seen;
+  detail::DocTable judged;  // document -> index of its judgment
+  detail::DocTable seen;    // document -> source line, for the ranked documents
 };
 
 // One query to evaluate: its judgments and its hits (the placeholder when the run lacks it).
@@ -51,14 +52,15 @@ struct Task {
 // judged documents per grade.
 void index_judgments(const Qrels& qrels, std::size_t query, const EvalOptions& options, Scratch& s,
                      JudgedRanking& out) {
-  s.judged.clear();
+  const std::span<const Judgment> judgments = qrels.judgments(query);
+  s.judged.clear(judgments.size());
   s.grades.clear();
-  for (const Judgment& j : qrels.judgments(query)) {
-    const auto [it, inserted] = s.judged.emplace(j.doc, &j);
-    if (!inserted) {
+  for (std::size_t i = 0; i < judgments.size(); ++i) {
+    const Judgment& j = judgments[i];
+    if (const std::uint64_t* first = s.judged.insert(j.doc, detail::DocTable::hash(j.doc), i)) {
       fail(ErrorKind::invalid_argument,
            "{}: query '{}' judges document '{}' twice{}; trec_eval refuses this too",
-           qrels.source(), qrels.qid(query), j.doc, lines_note(it->second->line, j.line));
+           qrels.source(), qrels.qid(query), j.doc, lines_note(judgments[*first].line, j.line));
     }
     if (j.rel >= 0) s.grades.push_back(j.rel);
   }
@@ -78,31 +80,51 @@ void index_judgments(const Qrels& qrels, std::size_t query, const EvalOptions& o
 
 // Ranks the hits, cuts them to -M, refuses duplicates among those kept, and looks up each one's
 // relevance; then applies -J.
+// Sorts hits into trec_eval's order. Runs usually come sorted by score already, with ties in
+// some other order: then only the runs of equal scores are sorted, by document id.
+void sort_hits(std::vector<RunHit>& hits) {
+  if (std::is_sorted(hits.begin(), hits.end(), ranks_before)) return;
+  const auto by_score = [](const RunHit& a, const RunHit& b) { return a.score > b.score; };
+  if (!std::is_sorted(hits.begin(), hits.end(), by_score)) {
+    std::sort(hits.begin(), hits.end(), ranks_before);
+    return;
+  }
+  for (auto begin = hits.begin(); begin != hits.end();) {
+    const auto end =
+        std::find_if(begin, hits.end(), [&](const RunHit& h) { return h.score != begin->score; });
+    if (end - begin > 1) {
+      std::sort(begin, end, [](const RunHit& a, const RunHit& b) { return a.doc > b.doc; });
+    }
+    begin = end;
+  }
+}
+
 void rank_hits(const Qrels& qrels, const Run& run, const Task& task, const EvalOptions& options,
                Scratch& s, JudgedRanking& out) {
   s.ranked.assign(task.hits.begin(), task.hits.end());
-  if (!std::is_sorted(s.ranked.begin(), s.ranked.end(), ranks_before)) {
-    std::sort(s.ranked.begin(), s.ranked.end(), ranks_before);
-  }
+  sort_hits(s.ranked);
   const std::int64_t limit = std::max<std::int64_t>(options.max_hits_per_query, 0);
-  if (static_cast<std::int64_t>(s.ranked.size()) > limit)
+  if (static_cast<std::int64_t>(s.ranked.size()) > limit) {
     s.ranked.resize(static_cast<std::size_t>(limit));
+  }
 
-  s.seen.clear();
+  const std::span<const Judgment> judgments = qrels.judgments(task.qrels_query);
+  s.seen.clear(s.ranked.size());
   s.rels.clear();
   out.num_nonpool = 0;
   out.num_unjudged_in_pool = 0;
   out.num_rel_ret = 0;
   for (const RunHit& hit : s.ranked) {
-    const auto [it, inserted] = s.seen.emplace(hit.doc, hit.line);
-    if (!inserted) {
+    const std::uint64_t h = detail::DocTable::hash(hit.doc);
+    if (const std::uint64_t* first_line = s.seen.insert(hit.doc, h, hit.line)) {
       fail(ErrorKind::invalid_argument,
            "{}: query '{}' retrieves document '{}' twice{}; trec_eval refuses this too",
-           run.source(), qrels.qid(task.qrels_query), hit.doc, lines_note(it->second, hit.line));
+           run.source(), qrels.qid(task.qrels_query), hit.doc, lines_note(*first_line, hit.line));
     }
     std::int64_t rel = kNotInPool;
-    if (const auto j = s.judged.find(hit.doc); j != s.judged.end()) {
-      rel = j->second->rel < 0 ? kUnjudgedInPool : j->second->rel;
+    if (const std::uint64_t* j = s.judged.find(hit.doc, h)) {
+      const std::int32_t grade = judgments[*j].rel;
+      rel = grade < 0 ? kUnjudgedInPool : grade;
     }
     if (options.judged_only && rel < 0) continue;
     if (rel == kNotInPool) {

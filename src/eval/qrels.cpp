@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "tandem/core/error.hpp"
-#include "tandem/io/line_reader.hpp"
 
 #include "trec_text.hpp"
 
@@ -109,8 +108,8 @@ Qrels read_qrels_lines(Lines& lines, std::string source) {
 }  // namespace
 
 Qrels read_qrels(const std::filesystem::path& path) {
-  io::LineReader lines(path);
-  return read_qrels_lines(lines, path.string());
+  return detail::with_file_lines(
+      path, [&](auto& lines) { return read_qrels_lines(lines, path.string()); });
 }
 
 Qrels parse_qrels(std::string_view text, std::string source) {

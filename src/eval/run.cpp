@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "tandem/core/error.hpp"
-#include "tandem/io/line_reader.hpp"
 
 #include "trec_text.hpp"
 
@@ -74,8 +73,8 @@ Run read_run_lines(Lines& lines, std::string source) {
 }  // namespace
 
 Run read_run(const std::filesystem::path& path) {
-  io::LineReader lines(path);
-  return read_run_lines(lines, path.string());
+  return detail::with_file_lines(path,
+                                 [&](auto& lines) { return read_run_lines(lines, path.string()); });
 }
 
 Run parse_run(std::string_view text, std::string source) {

@@ -2,21 +2,31 @@
 // Private to the eval layer.
 #pragma once
 
+#include <array>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <span>
 #include <string_view>
 #include <system_error>
 
+#include "tandem/io/line_reader.hpp"
+#include "tandem/io/mapped_file.hpp"
+
 namespace tandem::eval::detail {
 
 /// The field separators of trec_eval: C isspace() in the "C" locale, except '\n' (a line end).
 inline bool is_field_space(char c) {
-  return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
+  static constexpr auto kTable = [] {
+    std::array<bool, 256> t{};
+    for (const unsigned char sep : {' ', '\t', '\v', '\f', '\r'}) t[sep] = true;
+    return t;
+  }();
+  return kTable[static_cast<unsigned char>(c)];
 }
 
 /// Splits `line` at runs of field separators (ignoring leading and trailing ones). Stores the
@@ -106,6 +116,21 @@ class MemoryLines {
   std::string_view rest_;
   std::uint64_t line_number_ = 0;
 };
+
+/// Calls read(lines) with the lines of `path`: through a memory map for a plain file, through
+/// io::LineReader (which also decompresses) otherwise. Same errors as io::LineReader.
+template <typename Read>
+auto with_file_lines(const std::filesystem::path& path, Read read) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && !io::is_gzip_file(path)) {
+    const io::MappedFile file(path);
+    file.prefetch();
+    MemoryLines lines(std::string_view(reinterpret_cast<const char*>(file.data()), file.size()));
+    return read(lines);
+  }
+  io::LineReader lines(path);
+  return read(lines);
+}
 
 /// True if the line holds a NUL byte (such files are refused: trec_eval would stop reading there).
 inline bool has_nul(std::string_view line) {

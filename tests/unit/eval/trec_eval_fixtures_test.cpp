@@ -132,5 +132,18 @@ TEST(TrecEvalFixtures, CommandReportsBadInputAndUsage) {
   EXPECT_NE(r.out.find("--complete_rel_info_wanted"), std::string::npos);
 }
 
+// trec_eval reads the run from standard input when it is "-"; so does tandem eval.
+TEST(TrecEvalFixtures, CommandReadsTheRunFromStandardInput) {
+  const std::string tandem =
+      "cd '" + data_dir().string() + "' && '" + test::tandem_binary().string() + "' eval ";
+  const auto from_file =
+      test::run_command(tandem + "-c -q -m all_trec qrels/edge.qrels runs/edge.run");
+  const auto from_stdin =
+      test::run_command(tandem + "-c -q -m all_trec qrels/edge.qrels - < runs/edge.run");
+  EXPECT_EQ(from_stdin.exit_code, 0) << from_stdin.err;
+  EXPECT_EQ(from_stdin.out, from_file.out);
+  EXPECT_EQ(from_stdin.out, expected_output("edge.all_trec.cq"));
+}
+
 }  // namespace
 }  // namespace tandem::eval
