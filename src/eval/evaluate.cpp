@@ -29,7 +29,7 @@ std::string lines_note(std::uint64_t a, std::uint64_t b) {
 }
 
 // For a query the run lacks, under -c, trec_eval evaluates this one-document ranking.
-const RunHit kPlaceholderHit{"ceci_nest_pas_un_docno", 1.0, 0};
+constexpr RunHit kPlaceholderHit{"ceci_nest_pas_un_docno", 1.0, 0};
 
 // Per-worker buffers, reused from query to query.
 struct Scratch {

@@ -107,6 +107,22 @@ std::string double_cutoff_name(std::string_view base, double cutoff) {
   return name;
 }
 
+std::vector<std::string> long_cutoff_names(std::string_view base,
+                                           const std::vector<std::int64_t>& cutoffs) {
+  std::vector<std::string> names;
+  names.reserve(cutoffs.size());
+  for (const std::int64_t c : cutoffs) names.push_back(long_cutoff_name(base, c));
+  return names;
+}
+
+std::vector<std::string> double_cutoff_names(std::string_view base,
+                                             const std::vector<double>& cutoffs) {
+  std::vector<std::string> names;
+  names.reserve(cutoffs.size());
+  for (const double c : cutoffs) names.push_back(double_cutoff_name(base, c));
+  return names;
+}
+
 std::string params_name(std::string_view base, const std::optional<std::string_view>& params) {
   if (!params) return std::string(base);
   return fmt::format("{}_{}", base, *params);

@@ -37,6 +37,11 @@ std::string long_cutoff_name(std::string_view base, std::int64_t cutoff);
 /// "iprec_at_recall", 0.1 -> "iprec_at_recall_0.10" (trec_eval: "%s_%3.2f", cut to the same
 /// buffer length trec_eval gives it).
 std::string double_cutoff_name(std::string_view base, double cutoff);
+/// The value names of a measure with cutoffs: long_cutoff_name / double_cutoff_name of each.
+std::vector<std::string> long_cutoff_names(std::string_view base,
+                                           const std::vector<std::int64_t>& cutoffs);
+std::vector<std::string> double_cutoff_names(std::string_view base,
+                                             const std::vector<double>& cutoffs);
 /// The name of a single-valued measure with parameters: "set_F" or, when parameters were given,
 /// "set_F_0.5" (the parameter text as typed).
 std::string params_name(std::string_view base, const std::optional<std::string_view>& params);

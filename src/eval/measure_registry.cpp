@@ -72,7 +72,7 @@ struct Nickname {
 };
 
 const std::vector<Nickname>& nicknames() {
-  static const std::vector<Nickname> kNicknames{
+  static const std::vector<Nickname> table{
       {"official",
        {"runid", "num_q", "num_ret", "num_rel", "num_rel_ret", "map", "gm_map", "Rprec", "bpref",
         "recip_rank", "iprec_at_recall", "P"}},
@@ -118,7 +118,7 @@ const std::vector<Nickname>& nicknames() {
         "set_F",
         "num_nonrel_judged_ret"}},
   };
-  return kNicknames;
+  return table;
 }
 
 std::optional<std::size_t> measure_index(std::string_view name) {
@@ -180,12 +180,14 @@ MeasureSet parse_measures(const std::vector<std::string>& args_in) {
 
 std::vector<std::string> measure_names() {
   std::vector<std::string> names;
+  names.reserve(kMeasures.size());
   for (const Entry& e : kMeasures) names.emplace_back(e.name);
   return names;
 }
 
 std::vector<std::pair<std::string, std::vector<std::string>>> measure_nicknames() {
   std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  out.reserve(nicknames().size());
   for (const Nickname& n : nicknames()) {
     out.emplace_back(std::string(n.name),
                      std::vector<std::string>(n.measures.begin(), n.measures.end()));

@@ -2,8 +2,25 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace tandem::eval {
+
+StringArena::StringArena(StringArena&& other) noexcept
+    : blocks_(std::move(other.blocks_)),
+      cursor_(std::exchange(other.cursor_, nullptr)),
+      left_(std::exchange(other.left_, 0)),
+      reserved_(std::exchange(other.reserved_, 0)) {}
+
+StringArena& StringArena::operator=(StringArena&& other) noexcept {
+  if (this != &other) {
+    blocks_ = std::move(other.blocks_);
+    cursor_ = std::exchange(other.cursor_, nullptr);
+    left_ = std::exchange(other.left_, 0);
+    reserved_ = std::exchange(other.reserved_, 0);
+  }
+  return *this;
+}
 
 std::string_view StringArena::store(std::string_view text) {
   if (text.empty()) return {};

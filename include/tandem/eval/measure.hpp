@@ -35,9 +35,6 @@ struct JudgedRanking {
   std::span<const LevelCount> levels;
   /// 1 + the highest judged grade (0 when no grade >= 0 was judged).
   std::int64_t num_rel_levels = 0;
-
-  /// Judged documents with grade `level` (0 if none).
-  std::int64_t count_at_level(std::int64_t level) const;
 };
 
 /// How a value is printed: "%6.4f", "%ld" of the value truncated, or as text.

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tandem::eval {
@@ -14,8 +15,9 @@ namespace tandem::eval {
 class StringArena {
  public:
   StringArena() = default;
-  StringArena(StringArena&&) noexcept = default;
-  StringArena& operator=(StringArena&&) noexcept = default;
+  /// The moved-from arena is left empty (and usable).
+  StringArena(StringArena&& other) noexcept;
+  StringArena& operator=(StringArena&& other) noexcept;
   StringArena(const StringArena&) = delete;
   StringArena& operator=(const StringArena&) = delete;
 

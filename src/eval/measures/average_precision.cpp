@@ -2,6 +2,7 @@
 // iprec_at_recall, 11pt_avg (trec_eval m_map.c, m_gm_map.c, m_map_cut.c, m_recip_rank.c,
 // m_iprec_at_recall.c, m_11pt_avg.c).
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "tandem/core/error.hpp"
@@ -14,7 +15,11 @@ namespace tandem::eval::detail {
 namespace {
 
 constexpr double kMinGeoMean = .00001;  // trec_eval's MIN_GEO_MEAN
-const std::vector<double> kRecallPoints{0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+constexpr std::array kRecallPoints{0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+
+std::vector<double> recall_points() {
+  return {kRecallPoints.begin(), kRecallPoints.end()};
+}
 
 double as_double(std::int64_t x) {
   return static_cast<double>(x);
@@ -88,8 +93,7 @@ MeasurePtr make_gm_map(Params) {
 MeasurePtr make_map_cut(Params params) {
   auto cutoffs = params ? parse_long_cutoffs("map_cut", *params)
                         : std::vector<std::int64_t>{5, 10, 15, 20, 30, 100, 200, 500, 1000};
-  std::vector<std::string> names;
-  for (const std::int64_t c : cutoffs) names.push_back(long_cutoff_name("map_cut", c));
+  auto names = long_cutoff_names("map_cut", cutoffs);
   return make_measure(
       "map_cut", std::move(names), kMean,
       [cutoffs](const JudgedRanking& r, const EvalOptions& o, std::span<double> v, std::string&) {
@@ -125,10 +129,9 @@ MeasurePtr make_recip_rank(Params) {
 }
 
 MeasurePtr make_iprec_at_recall(Params params) {
-  auto points = params ? parse_double_cutoffs("iprec_at_recall", *params) : kRecallPoints;
+  auto points = params ? parse_double_cutoffs("iprec_at_recall", *params) : recall_points();
   require_within("iprec_at_recall", points, 1e6);
-  std::vector<std::string> names;
-  for (const double p : points) names.push_back(double_cutoff_name("iprec_at_recall", p));
+  auto names = double_cutoff_names("iprec_at_recall", points);
   return make_measure(
       "iprec_at_recall", std::move(names), kMean,
       [points](const JudgedRanking& r, const EvalOptions& o, std::span<double> v, std::string&) {
@@ -140,7 +143,7 @@ MeasurePtr make_iprec_at_recall(Params params) {
 // The mean of interpolated precision over the recall points, taken in the order given (trec_eval
 // does not sort this measure's parameters); named "11pt_avg_<params>" when they are given.
 MeasurePtr make_11pt_avg(Params params) {
-  auto points = params ? parse_double_params("11pt_avg", *params) : kRecallPoints;
+  auto points = params ? parse_double_params("11pt_avg", *params) : recall_points();
   require_within("11pt_avg", points, 1e6);
   return make_single(
       params_name("11pt_avg", params), kMean,

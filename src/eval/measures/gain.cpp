@@ -208,8 +208,7 @@ MeasurePtr make_Rndcg(Params params) {
 MeasurePtr make_ndcg_cut(Params params) {
   auto cutoffs = params ? parse_long_cutoffs("ndcg_cut", *params)
                         : std::vector<std::int64_t>{5, 10, 15, 20, 30, 100, 200, 500, 1000};
-  std::vector<std::string> names;
-  for (const std::int64_t c : cutoffs) names.push_back(long_cutoff_name("ndcg_cut", c));
+  auto names = long_cutoff_names("ndcg_cut", cutoffs);
   return make_measure(
       "ndcg_cut", std::move(names), kMean,
       [cutoffs](const JudgedRanking& r, const EvalOptions&, std::span<double> v, std::string&) {

@@ -2,6 +2,7 @@
 // (trec_eval m_P.c, m_recall.c, m_rel_P.c, m_success.c, m_unjudged.c, m_Rprec.c, m_Rprec_mult.c).
 // A cutoff beyond the retrieved documents counts the missing ones as not relevant.
 #include <algorithm>
+#include <array>
 
 #include "../measure_params.hpp"
 #include "factories.hpp"
@@ -10,25 +11,13 @@ namespace tandem::eval::detail {
 
 namespace {
 
-const std::vector<std::int64_t> kDefaultCutoffs{5, 10, 15, 20, 30, 100, 200, 500, 1000};
+constexpr std::array<std::int64_t, 9> kDefaultCutoffs{5, 10, 15, 20, 30, 100, 200, 500, 1000};
 
+template <std::size_t N>
 std::vector<std::int64_t> long_cutoffs(std::string_view name, Params params,
-                                       const std::vector<std::int64_t>& defaults) {
-  return params ? parse_long_cutoffs(name, *params) : defaults;
-}
-
-std::vector<std::string> long_cutoff_names(std::string_view name,
-                                           const std::vector<std::int64_t>& cutoffs) {
-  std::vector<std::string> names;
-  for (const std::int64_t c : cutoffs) names.push_back(long_cutoff_name(name, c));
-  return names;
-}
-
-std::vector<std::string> double_cutoff_names(std::string_view name,
-                                             const std::vector<double>& cutoffs) {
-  std::vector<std::string> names;
-  for (const double c : cutoffs) names.push_back(double_cutoff_name(name, c));
-  return names;
+                                       const std::array<std::int64_t, N>& defaults) {
+  return params ? parse_long_cutoffs(name, *params)
+                : std::vector<std::int64_t>(defaults.begin(), defaults.end());
 }
 
 // The shape shared by P, recall, relative_P, success and unj: walk the ranking counting
@@ -97,7 +86,7 @@ MeasurePtr make_relative_P(Params params) {
 }
 
 MeasurePtr make_success(Params params) {
-  auto cutoffs = long_cutoffs("success", params, {1, 5, 10});
+  auto cutoffs = long_cutoffs("success", params, std::array<std::int64_t, 3>{1, 5, 10});
   auto names = long_cutoff_names("success", cutoffs);
   return make_measure(
       "success", std::move(names), kMean,
@@ -109,7 +98,7 @@ MeasurePtr make_success(Params params) {
 }
 
 MeasurePtr make_unj(Params params) {
-  auto cutoffs = long_cutoffs("unj", params, {5, 10, 20});
+  auto cutoffs = long_cutoffs("unj", params, std::array<std::int64_t, 3>{5, 10, 20});
   auto names = long_cutoff_names("unj", cutoffs);
   return make_measure(
       "unj", std::move(names), kMean,

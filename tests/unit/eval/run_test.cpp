@@ -86,6 +86,16 @@ TEST(Run, BuildsFromMemoryAndRefusesNaN) {
   }
 }
 
+TEST(Run, MovedFromRunStaysUsableAndViewsStayValid) {
+  eval::Run a;
+  a.add("q", "first-document", 1);
+  eval::Run b = std::move(a);
+  a.add("q2", "other", 2);  // must not write into b's storage
+  EXPECT_EQ(b.hits(0)[0].doc, "first-document");
+  ASSERT_EQ(a.num_queries(), 1u);
+  EXPECT_EQ(a.hits(0)[0].doc, "other");
+}
+
 TEST(Run, ReadsFiles) {
   test::TempDir dir;
   test::write_file(dir / "r.trec", "q Q0 d 1 1 t\n");
