@@ -1,0 +1,146 @@
+// The grammar of Lucene 8.8's StandardTokenizerImpl.jflex, compiled into StandardScanner's tables.
+//
+// The rules below restate that grammar (UAX #29 word-break rules WB5-WB13b as its JFlex rules
+// spell them, WB4's "X (Extend | Format | ZWJ)* -> X" written into every character of a rule, UTS
+// #51 emoji sequences, and Lucene's own rules for South East Asian runs, Han and hiragana). Rule
+// order matters: JFlex takes the longest match and, between matches of equal length, the rule that
+// comes first; a match of the last rule (any one character) is dropped.
+#include <map>
+
+#include "tandem/core/error.hpp"
+
+#include "regex_dfa.hpp"
+#include "standard_char_sets.hpp"
+#include "standard_scanner.hpp"
+
+namespace tandem::text::detail {
+
+namespace {
+
+Regex one(std::uint32_t set) {
+  return any_of(ClassSet{set, 0, false});
+}
+
+// A character of `set` followed by any Extend, Format or ZWJ characters (WB4).
+Regex with_extend(std::uint32_t set) {
+  return seq({one(set), star(one(kExtFmtZwj))});
+}
+
+// Emoji sequences (the grammar's first rule). Emoji use a WB4 variant that leaves out the
+// presentation selectors U+FE0E and U+FE0F, which the sequences consume explicitly.
+Regex emoji_rule() {
+  const Regex extend = star(any_of(ClassSet{kExtFmtZwj, kPresentationSel, false}));
+  auto ex = [&](std::uint32_t set) { return seq({one(set), extend}); };
+  const Regex zwj = one(kZwj);
+  const Regex presentation = one(kEmojiPresSel);
+  // emoji_character, emoji_presentation_sequence or emoji_modifier_sequence, after any ZWJs.
+  const Regex element =
+      alt({seq({star(zwj), ex(kEmojiChar), opt(presentation)}),
+           seq({opt(seq({star(zwj), ex(kEmojiModifierBase)})), ex(kEmojiModifier)})});
+  const Regex zwj_or_tag_sequence =
+      seq({element, alt({star(seq({zwj, element})), seq({plus(one(kTagSpec)), one(kTagTerm)})})});
+  const Regex keycap = seq({ex(kKeyCapBase), opt(presentation), ex(kKeyCap)});
+  const Regex flag = seq({with_extend(kRegional), with_extend(kRegional)});
+  return alt({zwj_or_tag_sequence, keycap, flag});
+}
+
+// Numbers: WB8, WB11, WB12, WB13a, WB13b.
+Regex numeric_rule() {
+  const Regex enl = with_extend(kExtendNumLet);
+  const Regex num = with_extend(kNumeric);
+  return seq(
+      {star(enl), num, star(seq({alt({star(enl), with_extend(kMidNumericQ)}), num})), star(enl)});
+}
+
+// Words: WB5-WB7c, WB9, WB10, WB13, WB13a, WB13b.
+Regex word_rule() {
+  const Regex enl = with_extend(kExtendNumLet);
+  const Regex katakana = with_extend(kKatakana);
+  const Regex hebrew = with_extend(kHebrewLetter);
+  const Regex num = with_extend(kNumeric);
+  const Regex letter = with_extend(kAHLetter);
+  const Regex katakana_run = seq({katakana, star(seq({star(enl), katakana}))});
+  const Regex hebrew_quote =
+      seq({hebrew, alt({with_extend(kSingleQuote), seq({with_extend(kDoubleQuote), hebrew})})});
+  const Regex number = seq({num, star(seq({alt({star(enl), with_extend(kMidNumericQ)}), num}))});
+  const Regex letters =
+      seq({letter, star(seq({alt({star(enl), with_extend(kMidLetterQ)}), letter}))});
+  const Regex body = alt({katakana_run, plus(alt({hebrew_quote, number, letters}))});
+  return seq({star(enl), body, star(seq({plus(enl), body})), star(enl)});
+}
+
+// The rules in the grammar's order, with what each match becomes.
+struct Rule {
+  Regex regex;
+  std::int8_t outcome;
+};
+
+std::vector<Rule> grammar() {
+  auto type = [](TokenType t) { return static_cast<std::int8_t>(t); };
+  return {
+      {emoji_rule(), type(TokenType::emoji)},
+      {numeric_rule(), type(TokenType::num)},
+      {plus(with_extend(kHangulLetter)), type(TokenType::hangul)},  // a subset of words, for typing
+      {plus(with_extend(kKatakana)), type(TokenType::katakana)},
+      {word_rule(), type(TokenType::alphanum)},
+      {plus(with_extend(kComplexContext)), type(TokenType::southeast_asian)},
+      {with_extend(kHan), type(TokenType::ideographic)},
+      {with_extend(kHiragana), type(TokenType::hiragana)},
+      {any_of(ClassSet{0, 0, true}), StandardScanner::kDrop},  // WB999 and everything else
+  };
+}
+
+StandardScanner build() {
+  StandardScanner scanner;
+
+  // Input classes: code points with the same set memberships behave the same.
+  const std::vector<CharSetMask> masks = standard_char_sets();
+  std::map<CharSetMask, std::uint8_t> class_of_mask;
+  std::vector<std::uint32_t> class_masks;
+  std::vector<std::uint8_t> class_of(kCodePointLimit);
+  for (char32_t c = 0; c < kCodePointLimit; ++c) {
+    auto [it, inserted] =
+        class_of_mask.emplace(masks[c], static_cast<std::uint8_t>(class_masks.size()));
+    if (inserted) {
+      if (class_masks.size() > 255)
+        fail(ErrorKind::limit_exceeded, "tokenizer grammar has too many character classes");
+      class_masks.push_back(masks[c]);
+    }
+    class_of[c] = it->second;
+  }
+  scanner.num_classes = static_cast<std::uint32_t>(class_masks.size());
+  for (char32_t c = 0; c < 128; ++c) scanner.ascii_class[c] = class_of[c];
+
+  // Two-stage table: identical blocks of 128 code points are stored once.
+  std::map<std::vector<std::uint8_t>, std::uint16_t> offsets;
+  for (char32_t block = 0; block < kCodePointLimit / 128; ++block) {
+    std::vector<std::uint8_t> entries(class_of.begin() + block * 128,
+                                      class_of.begin() + (block + 1) * 128);
+    if (scanner.classes.size() > 0xFFFF - 128)
+      fail(ErrorKind::limit_exceeded, "tokenizer class table too large");
+    auto [it, inserted] =
+        offsets.emplace(entries, static_cast<std::uint16_t>(scanner.classes.size()));
+    if (inserted) scanner.classes.insert(scanner.classes.end(), entries.begin(), entries.end());
+    scanner.block_of.push_back(it->second);
+  }
+
+  const std::vector<Rule> rules = grammar();
+  std::vector<Regex> regexes;
+  for (const Rule& r : rules) regexes.push_back(r.regex);
+  const Dfa dfa = compile_rules(regexes, class_masks);
+  scanner.next = dfa.next;
+  for (std::int16_t accepted : dfa.accepts) {
+    scanner.accepts.push_back(accepted < 0 ? StandardScanner::kNotAccepting
+                                           : rules[static_cast<std::size_t>(accepted)].outcome);
+  }
+  return scanner;
+}
+
+}  // namespace
+
+const StandardScanner& standard_scanner() {
+  static const StandardScanner scanner = build();
+  return scanner;
+}
+
+}  // namespace tandem::text::detail
