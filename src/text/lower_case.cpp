@@ -1,5 +1,6 @@
 // Java's Character.toLowerCase(int) for JDK 17, from ICU's simple lowercase mappings (u_tolower)
-// restricted to the characters of Unicode 13.0, the version JDK 17's Character class implements.
+// restricted to the characters of Unicode 13.0 (`[:Age=13.0:]`), the version JDK 17's Character
+// class implements.
 // (Characters added later have no mapping in Java 17; they cannot appear inside a StandardTokenizer
 // token anyway, whose grammar knows only Unicode 9.0 letters.) The table was checked against a
 // dump of Character.toLowerCase over all code points on JDK 17.0.15: 1393 mappings, all equal.
@@ -9,6 +10,8 @@
 #include <vector>
 
 #include <unicode/uchar.h>
+#include <unicode/uniset.h>
+#include <unicode/unistr.h>
 
 #include "tandem/text/utf8.hpp"
 
@@ -25,24 +28,22 @@ struct LowerTable {
   std::vector<std::uint16_t> block_of;
   std::vector<std::int32_t> deltas;
 
+  // Only characters that change when lower-cased can have a simple lowercase mapping.
   LowerTable() : block_of(kLimit >> kBlockBits, 0), deltas(kBlockSize, 0) {
-    for (char32_t block = 0; block < (kLimit >> kBlockBits); ++block) {
-      std::vector<std::int32_t> entries(kBlockSize, 0);
-      bool any = false;
-      for (char32_t i = 0; i < kBlockSize; ++i) {
-        const auto cp = static_cast<UChar32>((block << kBlockBits) | i);
-        UVersionInfo age;
-        u_charAge(cp, age);
-        if (age[0] > 13 || (age[0] == 13 && age[1] > 0)) continue;  // not in Java 17's Unicode 13.0
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeSet changing(
+        icu::UnicodeString::fromUTF8("[[:Changes_When_Lowercased:]&[:Age=13.0:]]"), status);
+    if (U_FAILURE(status)) return;  // cannot happen with ICU >= 4.4; leaves the ASCII-only mapping
+    for (int32_t r = 0; r < changing.getRangeCount(); ++r) {
+      for (UChar32 cp = changing.getRangeStart(r); cp <= changing.getRangeEnd(r); ++cp) {
         const UChar32 lower = u_tolower(cp);
-        if (lower != cp) {
-          entries[i] = lower - cp;
-          any = true;
+        if (lower == cp) continue;
+        const auto block = static_cast<std::size_t>(cp) >> kBlockBits;
+        if (block_of[block] == 0) {
+          block_of[block] = static_cast<std::uint16_t>(deltas.size());
+          deltas.resize(deltas.size() + kBlockSize, 0);
         }
-      }
-      if (any) {
-        block_of[block] = static_cast<std::uint16_t>(deltas.size());
-        deltas.insert(deltas.end(), entries.begin(), entries.end());
+        deltas[block_of[block] + (static_cast<std::size_t>(cp) & (kBlockSize - 1))] = lower - cp;
       }
     }
   }

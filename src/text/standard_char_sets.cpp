@@ -130,10 +130,7 @@ constexpr Range kMidLetterIn9[] = {{0x02D7, 0x02D7}};
 constexpr Range kExtendIn9[] = {{0x1CF2, 0x1CF3}};
 constexpr Range kNotExtendIn9[] = {{0x1F3FB, 0x1F3FF}};
 
-// Word-break property values and the other properties of the grammar, as ICU sets restricted to
-// characters assigned by Unicode 9.0.
-icu::UnicodeSet icu_set(const char* property) {
-  const std::string pattern = std::string("[") + property + "&\\p{Age=9.0}]";
+icu::UnicodeSet icu_pattern(const std::string& pattern) {
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeSet set(icu::UnicodeString::fromUTF8(pattern), status);
   if (U_FAILURE(status)) {
@@ -142,6 +139,20 @@ icu::UnicodeSet icu_set(const char* property) {
   }
   return set;
 }
+
+// ICU property sets restricted to the characters assigned by Unicode 9.0.
+class Unicode9Sets {
+ public:
+  Unicode9Sets() : assigned_(icu_pattern("[:Age=9.0:]")) {}
+  icu::UnicodeSet operator()(const char* property) const {
+    icu::UnicodeSet set = icu_pattern(property);
+    set.retainAll(assigned_);
+    return set;
+  }
+
+ private:
+  icu::UnicodeSet assigned_;
+};
 
 void add(std::vector<CharSetMask>& masks, const icu::UnicodeSet& set, CharSetMask bits) {
   for (int32_t i = 0; i < set.getRangeCount(); ++i) {
@@ -164,7 +175,7 @@ void remove(std::vector<CharSetMask>& masks, const Range (&ranges)[N], CharSetMa
   }
 }
 
-void add_word_break_sets(std::vector<CharSetMask>& m) {
+void add_word_break_sets(std::vector<CharSetMask>& m, const Unicode9Sets& icu_set) {
   add(m, icu_set("[\\p{WB=ALetter}\\p{WB=Hebrew_Letter}]"), kAHLetter);
   add(m, icu_set("\\p{WB=Hebrew_Letter}"), kHebrewLetter);
   add(m, icu_set("[\\p{WB=Numeric}[\\p{Block=Halfwidth_And_Fullwidth_Forms}&\\p{Nd}]]"), kNumeric);
@@ -190,7 +201,7 @@ void add_word_break_sets(std::vector<CharSetMask>& m) {
   remove(m, kNotExtendIn9, kExtFmtZwj);
 }
 
-void add_script_sets(std::vector<CharSetMask>& m) {
+void add_script_sets(std::vector<CharSetMask>& m, const Unicode9Sets& icu_set) {
   add(m, icu_set("\\p{Script=Han}"), kHan);
   add(m, icu_set("\\p{Script=Hiragana}"), kHiragana);
   add(m, icu_set("\\p{Script=Hangul}"), kHangulLetter);
@@ -231,8 +242,9 @@ void add_emoji_sets(std::vector<CharSetMask>& m) {
 
 std::vector<CharSetMask> standard_char_sets() {
   std::vector<CharSetMask> masks(kCodePointLimit, 0);
-  add_word_break_sets(masks);
-  add_script_sets(masks);
+  const Unicode9Sets icu_set;
+  add_word_break_sets(masks, icu_set);
+  add_script_sets(masks, icu_set);
   add_emoji_sets(masks);
   return masks;
 }

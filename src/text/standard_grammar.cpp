@@ -5,7 +5,9 @@
 // #51 emoji sequences, and Lucene's own rules for South East Asian runs, Han and hiragana). Rule
 // order matters: JFlex takes the longest match and, between matches of equal length, the rule that
 // comes first; a match of the last rule (any one character) is dropped.
+#include <algorithm>
 #include <map>
+#include <string>
 
 #include "tandem/core/error.hpp"
 
@@ -93,32 +95,36 @@ std::vector<Rule> grammar() {
 StandardScanner build() {
   StandardScanner scanner;
 
-  // Input classes: code points with the same set memberships behave the same.
+  // Input classes: code points with the same set memberships behave the same. Neighbouring code
+  // points mostly share a mask, so the class list is searched only when the mask changes.
   const std::vector<CharSetMask> masks = standard_char_sets();
-  std::map<CharSetMask, std::uint8_t> class_of_mask;
   std::vector<std::uint32_t> class_masks;
   std::vector<std::uint8_t> class_of(kCodePointLimit);
+  CharSetMask last_mask = masks[0];
+  class_masks.push_back(last_mask);
+  std::uint8_t last_class = 0;
   for (char32_t c = 0; c < kCodePointLimit; ++c) {
-    auto [it, inserted] =
-        class_of_mask.emplace(masks[c], static_cast<std::uint8_t>(class_masks.size()));
-    if (inserted) {
-      if (class_masks.size() > 255)
+    if (masks[c] != last_mask) {
+      last_mask = masks[c];
+      const auto it = std::find(class_masks.begin(), class_masks.end(), last_mask);
+      if (it == class_masks.end() && class_masks.size() > 255) {
         fail(ErrorKind::limit_exceeded, "tokenizer grammar has too many character classes");
-      class_masks.push_back(masks[c]);
+      }
+      last_class = static_cast<std::uint8_t>(it - class_masks.begin());
+      if (it == class_masks.end()) class_masks.push_back(last_mask);
     }
-    class_of[c] = it->second;
+    class_of[c] = last_class;
   }
   scanner.num_classes = static_cast<std::uint32_t>(class_masks.size());
   for (char32_t c = 0; c < 128; ++c) scanner.ascii_class[c] = class_of[c];
 
   // Two-stage table: identical blocks of 128 code points are stored once.
-  std::map<std::vector<std::uint8_t>, std::uint16_t> offsets;
+  std::map<std::string, std::uint16_t> offsets;
   for (char32_t block = 0; block < kCodePointLimit / 128; ++block) {
-    std::vector<std::uint8_t> entries(class_of.begin() + block * 128,
-                                      class_of.begin() + (block + 1) * 128);
+    const std::string entries(reinterpret_cast<const char*>(class_of.data()) + block * 128, 128);
     if (scanner.classes.size() > 0xFFFF - 128)
       fail(ErrorKind::limit_exceeded, "tokenizer class table too large");
-    auto [it, inserted] =
+    const auto [it, inserted] =
         offsets.emplace(entries, static_cast<std::uint16_t>(scanner.classes.size()));
     if (inserted) scanner.classes.insert(scanner.classes.end(), entries.begin(), entries.end());
     scanner.block_of.push_back(it->second);
