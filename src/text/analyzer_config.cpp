@@ -83,7 +83,7 @@ AnalyzerConfig AnalyzerConfig::from_json(std::string_view json) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(json);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     fail(ErrorKind::invalid_argument, "analyzer config is not valid JSON: {}", e.what());
   }
   if (!j.is_object())
