@@ -7,6 +7,7 @@
 #include "tandem/text/lower_case.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include <unicode/uchar.h>
@@ -64,14 +65,40 @@ char32_t java_to_lower(char32_t cp) noexcept {
                                t.deltas[t.block_of[cp >> kBlockBits] + (cp & (kBlockSize - 1))]);
 }
 
+namespace {
+
+// Lower-cases 8 ASCII bytes at once: a byte gets 0x20 added when it is in 'A'..'Z'. For bytes below
+// 0x80 the two additions cannot carry into the next byte.
+std::uint64_t lower_ascii8(std::uint64_t x) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  const std::uint64_t at_least_a = x + kOnes * (0x80 - 'A');
+  const std::uint64_t above_z = x + kOnes * (0x80 - 'Z' - 1);
+  const std::uint64_t upper = (at_least_a & ~above_z) & (kOnes * 0x80);
+  return x | (upper >> 2);
+}
+
+}  // namespace
+
 std::size_t lower_case_utf8(std::string_view term, char* out) noexcept {
   const char* p = term.data();
   const char* const end = p + term.size();
   char* o = out;
+  // ASCII: 8 bytes at a time, then byte by byte, until the end or the first non-ASCII byte.
+  for (; end - p >= 8; p += 8, o += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p, 8);
+    if ((x & 0x8080808080808080ull) != 0) break;
+    x = lower_ascii8(x);
+    std::memcpy(o, &x, 8);
+  }
+  for (; p < end && static_cast<unsigned char>(*p) < 0x80; ++p, ++o) {
+    const auto b = static_cast<unsigned char>(*p);
+    *o = static_cast<char>(b + ((static_cast<unsigned>(b - 'A') < 26u) ? 32 : 0));
+  }
   while (p < end) {
     const auto b = static_cast<unsigned char>(*p);
     if (b < 0x80) {
-      *o++ = static_cast<char>((b >= 'A' && b <= 'Z') ? b + 32 : b);
+      *o++ = static_cast<char>(b + ((static_cast<unsigned>(b - 'A') < 26u) ? 32 : 0));
       ++p;
       continue;
     }

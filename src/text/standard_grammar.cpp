@@ -92,6 +92,46 @@ std::vector<Rule> grammar() {
   };
 }
 
+// Renumbers the DFA's states (dead, start, the other non-accepting states, then the accepting
+// ones) and stores them by offset; then finds the ASCII bytes that are always dropped alone.
+void fill_transitions(const Dfa& dfa, const std::vector<Rule>& rules, StandardScanner& scanner) {
+  const std::uint32_t n = dfa.num_states;
+  const std::uint32_t c = dfa.num_classes;
+  if (static_cast<std::uint64_t>(n) * c > 0xFFFF)
+    fail(ErrorKind::limit_exceeded, "tokenizer DFA too large");
+  std::vector<std::uint32_t> order{Dfa::kDead, Dfa::kStart};
+  for (std::uint32_t s = 2; s < n; ++s) {
+    if (dfa.accepts[s] < 0) order.push_back(s);
+  }
+  const auto first_accepting = static_cast<std::uint32_t>(order.size());
+  for (std::uint32_t s = 2; s < n; ++s) {
+    if (dfa.accepts[s] >= 0) order.push_back(s);
+  }
+  std::vector<std::uint32_t> number(n);
+  for (std::uint32_t i = 0; i < n; ++i) number[order[i]] = i;
+
+  scanner.next.assign(static_cast<std::size_t>(n) * c, 0);
+  scanner.accepts.assign(static_cast<std::size_t>(n) * c, StandardScanner::kNotAccepting);
+  for (std::uint32_t s = 0; s < n; ++s) {
+    const std::uint32_t at = number[s] * c;
+    for (std::uint32_t k = 0; k < c; ++k) {
+      scanner.next[at + k] = static_cast<std::uint16_t>(number[dfa.next[s * c + k]] * c);
+    }
+    if (dfa.accepts[s] >= 0)
+      scanner.accepts[at] = rules[static_cast<std::size_t>(dfa.accepts[s])].outcome;
+  }
+  scanner.start = static_cast<std::uint16_t>(c);
+  scanner.first_accepting = static_cast<std::uint16_t>(first_accepting * c);
+
+  for (std::uint32_t b = 0; b < 128; ++b) {
+    const std::uint16_t to = scanner.next[scanner.start + scanner.ascii_class[b]];
+    bool dropped_alone = scanner.accepts[to] == StandardScanner::kDrop;
+    for (std::uint32_t k = 0; k < c && dropped_alone; ++k)
+      dropped_alone = scanner.next[to + k] == 0;
+    scanner.ascii_dropped[b] = dropped_alone;
+  }
+}
+
 StandardScanner build() {
   StandardScanner scanner;
 
@@ -117,6 +157,7 @@ StandardScanner build() {
   }
   scanner.num_classes = static_cast<std::uint32_t>(class_masks.size());
   for (char32_t c = 0; c < 128; ++c) scanner.ascii_class[c] = class_of[c];
+  for (std::uint32_t b = 0; b < 256; ++b) scanner.byte_class[b] = b < 128 ? class_of[b] : 0xFF;
 
   // Two-stage table: identical blocks of 128 code points are stored once.
   std::map<std::string, std::uint16_t> offsets;
@@ -134,11 +175,7 @@ StandardScanner build() {
   std::vector<Regex> regexes;
   for (const Rule& r : rules) regexes.push_back(r.regex);
   const Dfa dfa = compile_rules(regexes, class_masks);
-  scanner.next = dfa.next;
-  for (std::int16_t accepted : dfa.accepts) {
-    scanner.accepts.push_back(accepted < 0 ? StandardScanner::kNotAccepting
-                                           : rules[static_cast<std::size_t>(accepted)].outcome);
-  }
+  fill_transitions(dfa, rules, scanner);
   return scanner;
 }
 

@@ -13,6 +13,8 @@
 // longer than maxTokenLength" branch never fires (the buffer size is maxTokenLength).
 #include "tandem/text/standard_tokenizer.hpp"
 
+#include <algorithm>
+
 #include "tandem/core/error.hpp"
 #include "tandem/text/utf8.hpp"
 
@@ -50,61 +52,81 @@ StandardTokenizer::StandardTokenizer(std::uint32_t max_token_length)
   }
 }
 
-bool StandardTokenizer::next(std::string_view text, std::size_t& pos, Token& token) const {
+std::size_t StandardTokenizer::next_batch(std::string_view text, std::size_t& pos, Token* tokens,
+                                          std::size_t capacity) const {
   using detail::StandardScanner;
   const StandardScanner& scanner = *scanner_;
   const char* const bytes = text.data();
   const std::size_t size = text.size();
   const std::uint16_t* const transitions = scanner.next.data();
-  const std::int8_t* const accepts = scanner.accepts.data();
-  const std::uint32_t num_classes = scanner.num_classes;
 
+  std::size_t count = 0;
   std::size_t start = pos;
-  while (start < size) {
+  while (start < size && count < capacity) {
+    // Bytes such as spaces and most punctuation are a dropped match of one character each.
+    if (static_cast<unsigned char>(bytes[start]) < 0x80 &&
+        scanner.ascii_dropped[static_cast<unsigned char>(bytes[start])]) {
+      ++start;
+      continue;
+    }
     // One JFlex match from `start`: run the DFA, remembering the last accepting position.
-    std::uint32_t state = 1;
+    std::uint32_t state = scanner.start;
+    std::uint32_t accepted = 0;  // the last accepting state seen, 0 if none
     std::size_t at = start;
-    std::uint32_t units = 0;
     std::size_t match_end = start;
-    std::int8_t outcome = StandardScanner::kNotAccepting;
+    std::uint32_t units = 0;
     while (at < size) {
       const auto byte = static_cast<unsigned char>(bytes[at]);
-      std::uint32_t input_class;
-      std::uint32_t length = 1;
-      std::uint32_t width = 1;
-      if (byte < 0x80) {
-        input_class = scanner.ascii_class[byte];
+      if (byte < 0x80) {                        // one byte, one UTF-16 unit
+        if (units >= max_token_length_) break;  // the end of the scanner's buffer
+        const std::uint32_t input_class = scanner.ascii_class[byte];
+        const std::uint32_t from = state;
+        state = transitions[state + input_class];
+        if (state == 0) break;
+        ++at;
+        ++units;
+        if (state == from) {
+          // A state that loops on this class stays put over the whole run of such ASCII bytes
+          // (a run of letters, say): the run needs no transitions, only to end in the window.
+          const std::size_t limit = std::min(size, at + (max_token_length_ - units));
+          const std::size_t run_start = at;
+          while (at < limit &&
+                 scanner.byte_class[static_cast<unsigned char>(bytes[at])] == input_class)
+            ++at;
+          units += static_cast<std::uint32_t>(at - run_start);
+        }
       } else {
         const Decoded d = decode_utf8(bytes + at, size - at);
-        input_class = scanner.class_of(d.cp);
-        length = d.length;
-        width = utf16_length(d.cp);
+        units += utf16_length(d.cp);
+        if (units > max_token_length_) break;
+        state = transitions[state + scanner.class_of(d.cp)];
+        if (state == 0) break;
+        at += d.length;
       }
-      if (units + width > max_token_length_) break;  // the end of the scanner's buffer
-      state = transitions[state * num_classes + input_class];
-      if (state == 0) break;
-      at += length;
-      units += width;
-      if (accepts[state] != StandardScanner::kNotAccepting) {
+      if (state >= scanner.first_accepting) {
         match_end = at;
-        outcome = accepts[state];
+        accepted = state;
       }
     }
-    if (outcome == StandardScanner::kNotAccepting) {
+    if (accepted == 0) {
       // No character fits the window (max_token_length 1 before a supplementary character):
       // Lucene's refill then reports the end of the input, and so do we.
+      start = size;
       break;
     }
+    const std::int8_t outcome = scanner.accepts[accepted];
     if (outcome != StandardScanner::kDrop) {
-      token.text = text.substr(start, match_end - start);
-      token.type = static_cast<TokenType>(outcome);
-      pos = match_end;
-      return true;
+      tokens[count++] = Token{std::string_view(bytes + start, match_end - start),
+                              static_cast<TokenType>(outcome)};
     }
     start = match_end;
   }
-  pos = size;
-  return false;
+  pos = start < size ? start : size;
+  return count;
+}
+
+bool StandardTokenizer::next(std::string_view text, std::size_t& pos, Token& token) const {
+  return next_batch(text, pos, &token, 1) == 1;
 }
 
 }  // namespace tandem::text

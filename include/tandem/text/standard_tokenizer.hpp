@@ -57,12 +57,21 @@ class StandardTokenizer {
   /// `pos` past it and returns true; returns false at the end of the text. Start with pos = 0.
   bool next(std::string_view text, std::size_t& pos, Token& token) const;
 
+  /// Finds up to `capacity` (>= 1) next tokens at or after `pos` into `tokens`, moves `pos` past
+  /// them and returns how many; 0 only at the end of the text. The same tokens as next(), with
+  /// less overhead per token.
+  std::size_t next_batch(std::string_view text, std::size_t& pos, Token* tokens,
+                         std::size_t capacity) const;
+
   /// Calls on_token(const Token&) for every token of `text`, in order.
   template <typename OnToken>
   void tokenize(std::string_view text, OnToken&& on_token) const {
+    constexpr std::size_t kBatch = 64;
+    Token batch[kBatch];
     std::size_t pos = 0;
-    Token token{};
-    while (next(text, pos, token)) on_token(token);
+    while (const std::size_t n = next_batch(text, pos, batch, kBatch)) {
+      for (std::size_t i = 0; i < n; ++i) on_token(batch[i]);
+    }
   }
 
   std::uint32_t max_token_length() const { return max_token_length_; }

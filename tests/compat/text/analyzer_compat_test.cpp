@@ -32,6 +32,9 @@ struct Input {
   Format format;
 };
 
+// For gtest's messages: the input's name, not its bytes.
+void PrintTo(const Input& input, std::ostream* os) { *os << input.name; }
+
 const std::vector<Input>& inputs() {
   static const std::vector<Input> kInputs = {
       {"scifact_corpus", "scifact/corpus.jsonl", Format::jsonl},

@@ -174,6 +174,27 @@ TEST(StandardTokenizer, MalformedUtf8ActsAsABreak) {
   EXPECT_EQ(words("\xED\xA0\x80x"), (V{"x"}));
 }
 
+TEST(StandardTokenizer, BatchesEqualOneByOne) {
+  std::string text;
+  for (int i = 0; i < 50; ++i) text += "Don't 3.14 \u4E2D\u6587 a_b \U0001F600 x\u0301y, ";
+  text += std::string(300, 'z');
+  const StandardTokenizer t;
+  V one_by_one;
+  std::size_t pos = 0;
+  Token token{};
+  while (t.next(text, pos, token)) one_by_one.emplace_back(token.text);
+  for (std::size_t capacity : {1u, 2u, 7u, 64u, 1000u}) {
+    V batched;
+    std::vector<Token> batch(capacity);
+    pos = 0;
+    while (const std::size_t n = t.next_batch(text, pos, batch.data(), capacity)) {
+      for (std::size_t i = 0; i < n; ++i) batched.emplace_back(batch[i].text);
+    }
+    EXPECT_EQ(batched, one_by_one) << "capacity " << capacity;
+  }
+  EXPECT_EQ(one_by_one.size(), 50u * 7 + 2);  // Don't 3.14 中 文 a_b 😀 x́y; 255 + 45 z
+}
+
 TEST(StandardTokenizer, RejectsBadMaxTokenLength) {
   EXPECT_THROW(StandardTokenizer(0), Error);
   EXPECT_THROW(StandardTokenizer(StandardTokenizer::kMaxTokenLengthLimit + 1), Error);
