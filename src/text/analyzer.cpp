@@ -100,10 +100,15 @@ class TermFilters {
       : stopwords_(config.stopwords),
         possessive_(config.possessive),
         lowercase_(config.lowercase),
-        porter_(config.stemmer == AnalyzerConfig::Stemmer::porter) {}
+        porter_(config.stemmer == AnalyzerConfig::Stemmer::porter),
+        pass_through_(!possessive_ && !lowercase_ && stopwords_.empty() && !porter_) {}
 
   // Filters one token and appends the resulting term, if any, to `out`.
   void apply(std::string_view term, TermScratch& scratch, TermList& out) const {
+    if (pass_through_) {
+      if (!term.empty()) out.push_back(term);
+      return;
+    }
     if (possessive_) term = strip_english_possessive(term);
     char* buffer = nullptr;
     if (lowercase_) {
@@ -129,6 +134,7 @@ class TermFilters {
   bool possessive_;
   bool lowercase_;
   bool porter_;
+  bool pass_through_;  // no filter at all (the whitespace preset)
 };
 
 class StandardChain final : public Analyzer {

@@ -158,6 +158,12 @@ StandardScanner build() {
   scanner.num_classes = static_cast<std::uint32_t>(class_masks.size());
   for (char32_t c = 0; c < 128; ++c) scanner.ascii_class[c] = class_of[c];
   for (std::uint32_t b = 0; b < 256; ++b) scanner.byte_class[b] = b < 128 ? class_of[b] : 0xFF;
+  scanner.letter_class = class_of['a'];
+  for (char32_t c = 'A'; c <= 'z'; ++c) {
+    const bool letter = (c <= 'Z') || (c >= 'a');
+    if (letter && class_of[c] != class_of['a']) scanner.letter_class = 0xFF;
+    if (!letter && class_of[c] == class_of['a']) scanner.letter_class = 0xFF;
+  }
 
   // Two-stage table: identical blocks of 128 code points are stored once.
   std::map<std::string, std::uint16_t> offsets;

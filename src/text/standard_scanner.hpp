@@ -23,6 +23,9 @@ struct StandardScanner {
   /// ascii_class for bytes below 0x80 and 0xFF (no class) for the others: runs of ASCII bytes of
   /// one class on which a state loops to itself are consumed without the DFA.
   std::array<std::uint8_t, 256> byte_class{};
+  /// The class of the ASCII letters A-Z, a-z when they all share one (they do: ALetter), else 0xFF;
+  /// runs of letters are then found 8 bytes at a time.
+  std::uint32_t letter_class = 0xFF;
   /// ASCII bytes that always make a match of their own that is dropped (space, most punctuation):
   /// the scanner can step over them without running the DFA.
   std::array<bool, 128> ascii_dropped{};

@@ -18,6 +18,7 @@
 #include "tandem/core/error.hpp"
 #include "tandem/text/utf8.hpp"
 
+#include "ascii_runs.hpp"
 #include "standard_scanner.hpp"
 
 namespace tandem::text {
@@ -90,9 +91,13 @@ std::size_t StandardTokenizer::next_batch(std::string_view text, std::size_t& po
           // (a run of letters, say): the run needs no transitions, only to end in the window.
           const std::size_t limit = std::min(size, at + (max_token_length_ - units));
           const std::size_t run_start = at;
-          while (at < limit &&
-                 scanner.byte_class[static_cast<unsigned char>(bytes[at])] == input_class)
-            ++at;
+          if (input_class == scanner.letter_class) {
+            at += detail::ascii_letter_run(bytes + at, bytes + limit);
+          } else {
+            while (at < limit &&
+                   scanner.byte_class[static_cast<unsigned char>(bytes[at])] == input_class)
+              ++at;
+          }
           units += static_cast<std::uint32_t>(at - run_start);
         }
       } else {

@@ -3,6 +3,7 @@
 namespace tandem::text {
 
 StopSet::StopSet(const std::vector<std::string>& words) {
+  if (words.empty()) return;  // contains() answers false without a table
   std::size_t capacity = 4;
   while (capacity < 2 * words.size()) capacity *= 2;  // load factor <= 1/2
   slots_.resize(capacity);
