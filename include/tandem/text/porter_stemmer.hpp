@@ -20,7 +20,7 @@ namespace tandem::text {
 class PorterStemmer {
  public:
   /// Stems the UTF-8 `term` in place and returns its new length (never longer). Malformed UTF-8 in
-  /// a term that is not pure ASCII comes back as U+FFFD. Allocates only for non-ASCII terms of more
+  /// a term that is not pure ASCII comes back as U+FFFD. Allocates only for terms of more
   /// than 256 bytes.
   static std::size_t stem(char* term, std::size_t length);
 

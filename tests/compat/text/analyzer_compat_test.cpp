@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "tandem/io/line_reader.hpp"
 #include "tandem/text/analyzer.hpp"
@@ -33,7 +34,9 @@ struct Input {
 };
 
 // For gtest's messages: the input's name, not its bytes.
-void PrintTo(const Input& input, std::ostream* os) { *os << input.name; }
+void PrintTo(const Input& input, std::ostream* os) {
+  *os << input.name;
+}
 
 const std::vector<Input>& inputs() {
   static const std::vector<Input> kInputs = {
@@ -89,7 +92,8 @@ fs::path generated(const std::string& name, const std::string& (*make)()) {
   fs::create_directories(dir);
   const fs::path file = dir / name;
   if (!fs::exists(file)) {
-    const fs::path tmp = file.string() + ".tmp";
+    const fs::path tmp =
+        file.string() + ".tmp." + std::to_string(::getpid());  // tests may run in parallel
     write_file(tmp, make());
     fs::rename(tmp, file);
   }
@@ -119,12 +123,13 @@ std::optional<fs::path> locate(const Input& input, const fs::path& shared) {
     const fs::path plain = LucenePeer::cache_dir() / "generated" / (input.name + ".tsv");
     if (!fs::exists(plain)) {
       fs::create_directories(plain.parent_path());
-      std::ofstream out(plain.string() + ".tmp", std::ios::binary);
+      const std::string tmp = plain.string() + ".tmp." + std::to_string(::getpid());
+      std::ofstream out(tmp, std::ios::binary);
       io::LineReader reader(file);
       std::string_view line;
       while (reader.next(line)) out << line << '\n';
       out.close();
-      fs::rename(plain.string() + ".tmp", plain);
+      fs::rename(tmp, plain);
     }
     file = plain;
   }

@@ -93,7 +93,10 @@ fs::path LucenePeer::analyze(const fs::path& input, const std::string& analyzer,
   fs::path fed = input;
   if (as_tsv && input.extension() != ".tsv") {  // Analyze decides TSV by the name's extension
     fed = dir / (key + ".link.tsv");
-    if (!fs::exists(fed)) fs::create_symlink(fs::weakly_canonical(input), fed);
+    std::error_code ec;  // another test process may have made the same link meanwhile
+    if (!fs::exists(fed)) fs::create_symlink(fs::weakly_canonical(input), fed, ec);
+    if (!fs::exists(fed))
+      throw std::runtime_error("cannot link " + fed.string() + ": " + ec.message());
   }
   const fs::path peer = compiled_peer();
   const fs::path tmp = output.string() + unique_suffix();
