@@ -1,0 +1,27 @@
+// Runs the Lucene 8.8 peer's Analyze tool (../shared/peers/lucene) and caches its output.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace tandem::test {
+
+/// The Lucene peer, copied into the build directory (../shared is read-only) and compiled there.
+class LucenePeer {
+ public:
+  /// Why the peer cannot run here (no java/javac, no Lucene jars, no ../shared), or nullopt.
+  static std::optional<std::string> unavailable();
+
+  /// Output of `Analyze -input input -output ... -analyzer analyzer` (JSONL for JSONL input, TSV
+  /// for an input named *.tsv; `as_tsv` feeds a TSV file under another name through a *.tsv link).
+  /// Cached under <build>/compat-cache/analyze, keyed by the input's path, size and mtime, so Java
+  /// runs once per input. Throws std::runtime_error if the peer fails.
+  static std::filesystem::path analyze(const std::filesystem::path& input,
+                                       const std::string& analyzer, bool as_tsv);
+
+  /// <build>/compat-cache: where the peer, its outputs and generated inputs live.
+  static std::filesystem::path cache_dir();
+};
+
+}  // namespace tandem::test
