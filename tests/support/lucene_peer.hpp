@@ -1,4 +1,5 @@
-// Runs the Lucene 8.8 peer's Analyze tool (../shared/peers/lucene) and caches its output.
+// Runs the Lucene 8.8 peer (../shared/peers/lucene: Anserini's analyzer and BM25) and caches its
+// outputs, so compatibility tests compare tandem with Lucene itself.
 #pragma once
 
 #include <filesystem>
@@ -19,6 +20,13 @@ class LucenePeer {
   /// runs once per input. Throws std::runtime_error if the peer fails.
   static std::filesystem::path analyze(const std::filesystem::path& input,
                                        const std::string& analyzer, bool as_tsv);
+
+  /// A TREC run of the peer's Bm25Search (Anserini's settings and tie handling) over `corpus` for
+  /// `topics` (TSV or JSONL), `hits` per query, with the peer's index built by Bm25Index
+  /// -optimize. Both are cached under <build>/compat-cache/bm25, keyed by the inputs' paths, sizes
+  /// and mtimes. Throws std::runtime_error if the peer fails.
+  static std::filesystem::path bm25_run(const std::filesystem::path& corpus, const std::filesystem::path& topics,
+                                        int hits);
 
   /// <build>/compat-cache: where the peer, its outputs and generated inputs live.
   static std::filesystem::path cache_dir();
