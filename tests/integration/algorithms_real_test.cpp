@@ -9,9 +9,6 @@
 namespace tandem {
 namespace {
 
-struct Collection {
-  const char* name;
-};
 
 class AlgorithmsOnRealCollections : public ::testing::TestWithParam<const char*> {};
 
@@ -58,7 +55,7 @@ TEST_P(AlgorithmsOnRealCollections, EqualTheOracle) {
 
 INSTANTIATE_TEST_SUITE_P(Shared, AlgorithmsOnRealCollections,
                          ::testing::Values("adi", "cranfield", "npl", "nfcorpus", "scifact"),
-                         [](const auto& info) { return std::string(info.param); });
+                         [](const auto& param_info) { return std::string(param_info.param); });
 
 }  // namespace
 }  // namespace tandem

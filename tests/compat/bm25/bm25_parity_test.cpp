@@ -94,7 +94,7 @@ TEST_P(Bm25Parity, RankingAndMeasuresEqualLucene) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shared, Bm25Parity, ::testing::Values("adi", "cranfield", "npl", "nfcorpus", "scifact"),
-                         [](const auto& info) { return std::string(info.param); });
+                         [](const auto& param_info) { return std::string(param_info.param); });
 
 // Anserini's regression beir-v1.0.0-scifact.flat: nDCG@10 0.6789, R@100 0.9253, R@1000 0.9767, on
 // the corpus and topics bundled with tandem (no peer needed).
