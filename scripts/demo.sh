@@ -17,7 +17,7 @@ echo; echo "== tandem search (300 test queries, top 1000, Anserini's BM25 settin
 "$tandem" search --index "$out/scifact" --queries data/scifact/queries.test.tsv \
   --run "$out/scifact.bm25.run" --stats "$out/scifact.bm25.stats.json"
 echo; echo "== tandem eval -c (trec_eval's measures and output)"
-"$tandem" eval -c -m ndcg_cut.10 -m recall.100 -m recall.1000 data/scifact/qrels.test.tsv "$out/scifact.bm25.run"
+"$tandem" eval -c -m ndcg_cut.10 -m recall.100,1000 data/scifact/qrels.test.tsv "$out/scifact.bm25.run"
 echo "Anserini's published BM25 (beir-v1.0.0-scifact.flat): ndcg_cut_10 0.6789, recall_100 0.9253, recall_1000 0.9767"
 query="$(head -n 1 data/scifact/queries.test.tsv | cut -f 2)"
 echo; echo "== tandem search --query \"$query\" --k 3"

@@ -37,7 +37,7 @@ std::vector<Line> read_run_lines(const std::filesystem::path& path) {
 
 std::map<std::string, double> measures(const std::filesystem::path& qrels, const std::filesystem::path& run) {
   const auto report = eval::evaluate(eval::read_qrels(qrels), eval::read_run(run),
-                                     eval::parse_measures({"map", "ndcg_cut.10", "recall.100", "recall.1000"}),
+                                     eval::parse_measures({"map", "ndcg_cut.10", "recall.100,1000"}),
                                      eval::EvalOptions{.complete = true});
   std::map<std::string, double> out;
   for (const char* m : {"map", "ndcg_cut_10", "recall_100", "recall_1000"}) out[m] = report.summary_value(m).value();
