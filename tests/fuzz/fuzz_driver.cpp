@@ -2,6 +2,7 @@
 // corpus folder, then `mutations` deterministic mutations of the seeds (bit flips, truncations,
 // byte insertions and splices). A crash, sanitizer report or escaped exception fails the test;
 // the target itself is expected to catch tandem::Error, the only exception bad input may raise.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
