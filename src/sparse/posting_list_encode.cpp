@@ -104,7 +104,6 @@ struct Encoder {
   }
 
   void run() {
-    const std::size_t start = out.size();
     const auto n = static_cast<std::uint32_t>(in.docs.size());
     const std::uint32_t num_blocks = codec::num_blocks_of(n);
 
@@ -114,18 +113,17 @@ struct Encoder {
 
     put_varint(out, n);
     put_varint(out, in.docs[0]);
+    if (num_blocks == 1) {  // no summary: a cursor scores the block to get the exact maximum
+      block(0, n, in.docs[0] - 1);
+      return;
+    }
     frontier(0, n, codec::kListFrontierCap);
     put_byte(out, static_cast<unsigned>(pairs.size()));
     for (const FreqNorm& p : pairs) {
       put_varint(out, p.freq);
       put_byte(out, p.norm);
     }
-    if (num_blocks == 1) {
-      block(0, n, in.docs[0] - 1);
-      return;
-    }
 
-    out.resize(start + codec::ListLayout::directory_offset(out.size() - start), std::byte{0});
     const std::size_t last_docs = out.size();
     const std::size_t block_ends = last_docs + 4 * std::size_t{num_blocks};
     const std::size_t summaries = block_ends + 4 * std::size_t{num_blocks};

@@ -136,6 +136,12 @@ struct Validator {
     const std::uint32_t n = r.varint("truncated header");
     if (n == 0) corrupt("empty list", 0);
     const std::uint32_t first_doc = r.varint("truncated header");
+    const std::uint32_t num_blocks = codec::num_blocks_of(n);
+    if (num_blocks == 1) {
+      block(n, std::uint64_t{first_doc} - 1, bytes.size());
+      if (docs[0] != first_doc) corrupt("first document differs from the header", 0);
+      return r.pos();
+    }
     list_frontier_size = r.byte("truncated header");
     if (list_frontier_size == 0 || list_frontier_size > codec::kListFrontierCap) {
       corrupt("score frontier size out of range", r.pos());
@@ -144,17 +150,8 @@ struct Validator {
       list_frontier[i].freq = r.varint("truncated score frontier");
       list_frontier[i].norm = static_cast<std::uint8_t>(r.byte("truncated score frontier"));
     }
-    const std::uint32_t num_blocks = codec::num_blocks_of(n);
-    if (num_blocks == 1) {
-      block(n, std::uint64_t{first_doc} - 1, bytes.size());
-      if (docs[0] != first_doc) corrupt("first document differs from the header", 0);
-      check_list_bounds(n, 0);
-      return r.pos();
-    }
 
-    const std::size_t directory = codec::ListLayout::directory_offset(r.pos());
-    r.seek(std::min(directory, bytes.size()), "truncated directory");
-    if (directory > bytes.size()) corrupt("truncated directory", r.pos());
+    const std::size_t directory = r.pos();
     const std::uint64_t directory_bytes =
         std::uint64_t{num_blocks} * (8 + codec::kBlockSummaryBytes);
     if (r.left() < directory_bytes) corrupt("truncated directory", r.pos());

@@ -12,8 +12,10 @@
 namespace tandem::sparse {
 
 inline constexpr std::size_t kBlockSize = 128;
-/// Every encoded list starts at a payload offset that is a multiple of this.
-inline constexpr std::size_t kPostingListAlignment = 16;
+/// Every encoded list starts at a payload offset that is a multiple of this. Lists need no
+/// alignment (all multi-byte reads are unaligned loads), so none is imposed; the constant stays so
+/// that writers keep honouring it if a later format needs one.
+inline constexpr std::size_t kPostingListAlignment = 1;
 
 /// One term's postings, as the index writer hands them over.
 struct PostingListInput {
@@ -30,7 +32,7 @@ struct PostingListSummary {
 
 /// Appends the encoded list to `out` and returns its summary. `out` is a scratch buffer; the caller
 /// copies it to the postings file at an offset aligned to kPostingListAlignment (the encoding is
-/// position-independent; its internal padding is relative to the list's first byte).
+/// position-independent).
 ///
 /// doc_norms must be lucene_norm(length) of each document (or empty for lists without norms, e.g.
 /// impacts): the score summaries are built from them, and BM25 in either LengthMode relies on

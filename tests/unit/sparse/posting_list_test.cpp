@@ -263,13 +263,19 @@ TEST(PostingList, EncoderRejectsBadInput) {
 }
 
 TEST(PostingList, SizesAreCompact) {
-  // df = 1: varint df, varint doc, frontier (count, freq, norm), two width bytes = 7 bytes for
-  // doc 5.
-  EXPECT_EQ(encode(make({5})).size(), 7u);
+  // df = 1: varint df, varint doc, two width bytes (0 bits: the gap after the first doc is 0 and
+  // freq - 1 is 0) = 4 bytes for doc 5. Single-block lists carry no score summary.
+  EXPECT_EQ(encode(make({5})).size(), 4u);
+  EXPECT_EQ(encode(make({5}, {2})).size(), 5u);  // freq - 1 = 1: one bit, one byte
   // 128 consecutive docs with freq 1: all gaps and freqs - 1 are 0, so 0-bit blocks.
   std::vector<DocId> dense(128);
   for (DocId i = 0; i < 128; ++i) dense[i] = 1000 + i;
-  EXPECT_EQ(encode(make(dense)).size(), 2u + 2u + 3u + 2u);  // varints 128 and 1000 take 2 bytes
+  EXPECT_EQ(encode(make(dense)).size(), 2u + 2u + 2u);  // varints 128 and 1000 take 2 bytes
+  // 256 of them: header (2 + 2, frontier count 1, pair (1, 0) = 2), directory 2 x (4 + 4 + 8),
+  // two 0-bit blocks of 2 bytes each.
+  std::vector<DocId> dense2(256);
+  for (DocId i = 0; i < 256; ++i) dense2[i] = 1000 + i;
+  EXPECT_EQ(encode(make(dense2)).size(), 2u + 2u + 1u + 2u + 32u + 4u);
 }
 
 TEST(Validate, RejectsEveryTruncationAndReportsCorruption) {
@@ -293,19 +299,32 @@ TEST(Validate, RejectsEveryTruncationAndReportsCorruption) {
 }
 
 TEST(Validate, RejectsOutOfRangeDocsAndWrongSummaries) {
-  const test::RawPostings p = make({1, 7, 9}, {1, 4, 2});
-  const std::vector<std::byte> bytes = encode(p);
-  EXPECT_EQ(validate_posting_list(bytes, {10, {}}), bytes.size());
-  EXPECT_THROW(validate_posting_list(bytes, {9, {}}), Error);  // doc 9 >= num_docs
-  // Encoded without norms (all 0), checked against real norms: doc 7 (freq 4, norm 0) is bounded by
-  // (4, 0) whatever the real norms; with norms encoded, a norm smaller than encoded breaks the
-  // bound.
-  std::vector<std::uint8_t> norms(10, 5);
-  EXPECT_EQ(validate_posting_list(bytes, {10, norms}), bytes.size());
+  const test::RawPostings tiny = make({1, 7, 9}, {1, 4, 2});
+  const std::vector<std::byte> tiny_bytes = encode(tiny);
+  EXPECT_EQ(validate_posting_list(tiny_bytes, {10, {}}), tiny_bytes.size());
+  EXPECT_THROW(validate_posting_list(tiny_bytes, {9, {}}), Error);  // doc 9 >= num_docs
+
+  // 300 documents 0..299, freq 1 except doc 150 (freq 4).
+  std::vector<DocId> docs(300);
+  std::vector<std::uint32_t> freqs(300, 1);
+  for (DocId d = 0; d < 300; ++d) docs[d] = d;
+  freqs[150] = 4;
+  const test::RawPostings p = make(docs, freqs);
+  std::vector<std::uint8_t> norms(300, 5);
+  // Encoded without norms (all 0), checked against real norms: every summary pair has norm 0, which
+  // bounds any real norm.
+  const std::vector<std::byte> without = encode(p);
+  EXPECT_EQ(validate_posting_list(without, {300, norms}), without.size());
+  // Encoded with norms: fine until doc 150 turns out shorter than its summary says.
   const std::vector<std::byte> with_norms = encode(p, norms);
-  EXPECT_EQ(validate_posting_list(with_norms, {10, norms}), with_norms.size());
-  norms[7] = 4;  // doc 7 is now shorter than its summary says
-  EXPECT_THROW(validate_posting_list(with_norms, {10, norms}), Error);
+  EXPECT_EQ(validate_posting_list(with_norms, {300, norms}), with_norms.size());
+  norms[150] = 4;
+  EXPECT_THROW(validate_posting_list(with_norms, {300, norms}), Error);
+  // A longer document than encoded is still bounded.
+  norms[150] = 6;
+  EXPECT_EQ(validate_posting_list(with_norms, {300, norms}), with_norms.size());
+  // Norms that do not cover num_docs are a caller error.
+  EXPECT_THROW(validate_posting_list(with_norms, {400, norms}), Error);
 }
 
 TEST(Validate, RejectsBadWidthsAndDirectories) {

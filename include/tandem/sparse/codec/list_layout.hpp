@@ -54,7 +54,7 @@ struct ListLayout {
   std::uint32_t doc_freq = 0;
   DocId first_doc = 0;
   std::uint32_t num_blocks = 0;
-  std::uint32_t frontier_size = 0;
+  std::uint32_t frontier_size = 0;        // lists of >= 2 blocks (a single block is scored instead)
   const std::byte* frontier = nullptr;    // frontier_size x (varint freq, u8 norm)
   const std::byte* last_docs = nullptr;   // u32 per block (lists of >= 2 blocks)
   const std::byte* block_ends = nullptr;  // u32 per block: end of block i, from `blocks`
@@ -67,15 +67,14 @@ struct ListLayout {
     const std::byte* p = list;
     l.doc_freq = read_varint(p);
     l.first_doc = read_varint(p);
-    l.frontier_size = static_cast<std::uint32_t>(*p++);
-    l.frontier = p;
-    for (std::uint32_t i = 0; i < l.frontier_size; ++i) {
-      read_varint(p);
-      ++p;
-    }
     l.num_blocks = num_blocks_of(l.doc_freq);
     if (l.num_blocks >= 2) {
-      p = list + directory_offset(static_cast<std::size_t>(p - list));
+      l.frontier_size = static_cast<std::uint32_t>(*p++);
+      l.frontier = p;
+      for (std::uint32_t i = 0; i < l.frontier_size; ++i) {
+        read_varint(p);
+        ++p;
+      }
       l.last_docs = p;
       l.block_ends = p + 4 * std::size_t{l.num_blocks};
       l.summaries = p + 8 * std::size_t{l.num_blocks};
@@ -83,11 +82,6 @@ struct ListLayout {
     }
     l.blocks = p;
     return l;
-  }
-
-  /// The directory of a multi-block list starts at the header's end rounded up to 4 bytes.
-  static constexpr std::size_t directory_offset(std::size_t header_end) {
-    return (header_end + 3) & ~std::size_t{3};
   }
 
   DocId last_doc(std::uint32_t block) const { return load_u32(last_docs + 4 * std::size_t{block}); }

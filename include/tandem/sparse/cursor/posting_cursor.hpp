@@ -66,6 +66,14 @@ class PostingCursor {
   const codec::ListLayout& layout() const { return layout_; }
   /// The block the current posting is in (num_blocks() - 1 at the end).
   std::uint32_t block() const { return block_; }
+  /// Postings of the current block, and the i-th of them (i < block_size()): direct access for
+  /// scoring a whole block (a list's only block at open). Zero at the end.
+  std::uint32_t block_size() const { return count_; }
+  DocId doc_at(std::uint32_t i) const { return docs_[i]; }
+  std::uint32_t freq_at(std::uint32_t i) {
+    if (!freqs_ready_) decode_freqs();
+    return freqs_[i];
+  }
 
  private:
   void enter_block(std::uint32_t block) {

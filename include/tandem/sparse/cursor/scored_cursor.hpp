@@ -12,22 +12,30 @@
 
 namespace tandem::sparse {
 
-/// Scores the postings of one list with S. max_score() scores the list's (freq, norm) frontier once
-/// at construction; block_max_score() scores the window block's summary pairs the first time it is
-/// asked for that block. Both are maxima of S::bound over pairs that dominate every posting they
-/// cover, so they bound every score() (scorer/bm25_scorer.hpp explains the monotonicity).
+/// Scores the postings of one list with S. max_score() is fixed at construction: for a list of one
+/// block, the largest score() of its postings (the block is decoded anyway); for longer lists, the
+/// largest S::bound over the list's (freq, norm) frontier. block_max_score() scores the window
+/// block's summary pairs the first time it is asked for that block. Summary pairs dominate every
+/// posting they cover, so these maxima bound every score() (scorer/bm25_scorer.hpp explains the
+/// monotonicity).
 template <TermScorer S>
 class ScoredPostingCursor {
  public:
   ScoredPostingCursor(const std::byte* list, S scorer, std::uint32_t term_index)
       : postings_(list), scorer_(scorer), term_index_(term_index) {
     const codec::ListLayout& l = postings_.layout();
-    const std::byte* p = l.frontier;
     Score best = 0;
-    for (std::uint32_t i = 0; i < l.frontier_size; ++i) {
-      const std::uint32_t freq = codec::read_varint(p);
-      const auto norm = static_cast<std::uint8_t>(*p++);
-      best = std::max(best, scorer_.bound(static_cast<float>(freq), norm));
+    if (l.num_blocks == 1) {
+      for (std::uint32_t i = 0; i < postings_.block_size(); ++i) {
+        best = std::max(best, scorer_.score(postings_.doc_at(i), postings_.freq_at(i)));
+      }
+    } else {
+      const std::byte* p = l.frontier;
+      for (std::uint32_t i = 0; i < l.frontier_size; ++i) {
+        const std::uint32_t freq = codec::read_varint(p);
+        const auto norm = static_cast<std::uint8_t>(*p++);
+        best = std::max(best, scorer_.bound(static_cast<float>(freq), norm));
+      }
     }
     max_score_ = best;
   }
