@@ -2,8 +2,11 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cstdint>
+
+#include <emmintrin.h>
 
 #include "tandem/core/types.hpp"
 #include "tandem/sparse/codec/bit_pack_128.hpp"
@@ -49,9 +52,23 @@ class PostingCursor {
     if (target > block_last_) {
       if (!skip_to_block(target)) return;
     }
-    // docs_[count_ - 1] == block_last_ >= target: the scan stops inside the block.
+    // docs_[count_ - 1] == block_last_ >= target: the scan stops inside the block. Four documents
+    // per step (SSE2 has only a signed compare: both sides are biased by 2^31); the lanes below
+    // target are a prefix of the four (documents are sorted), so the first other lane is the
+    // answer, and lanes past count_ (stale, inside the padded buffer) are never reached. Equivalent
+    // to `while (docs_[p] < target) ++p;`.
+    const __m128i bias = _mm_set1_epi32(static_cast<int>(0x80000000u));
+    const __m128i t = _mm_xor_si128(_mm_set1_epi32(static_cast<int>(target)), bias);
     std::uint32_t p = pos_;
-    while (docs_[p] < target) ++p;
+    for (;; p += 4) {
+      const __m128i v =
+          _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(docs_.data() + p)), bias);
+      const int below = _mm_movemask_ps(_mm_castsi128_ps(_mm_cmplt_epi32(v, t)));
+      if (below != 0xF) {
+        p += static_cast<std::uint32_t>(std::countr_one(static_cast<unsigned>(below)));
+        break;
+      }
+    }
     pos_ = p;
     docid_ = docs_[p];
   }
@@ -139,7 +156,8 @@ class PostingCursor {
   unsigned freq_bits_ = 0;
   bool freqs_ready_ = false;
   const std::byte* freqs_at_ = nullptr;
-  alignas(16) std::array<std::uint32_t, codec::kListBlockSize> docs_{};
+  // Padded by 4 for the four-wide scan in next_geq.
+  alignas(16) std::array<std::uint32_t, codec::kListBlockSize + 4> docs_{};
   alignas(16) std::array<std::uint32_t, codec::kListBlockSize> freqs_{};
 };
 static_assert(FreqCursor<PostingCursor>);

@@ -23,6 +23,7 @@ struct QueryBuffers {
   std::vector<std::uint32_t> order;  // cursor indexes in the algorithm's order
   std::vector<double> bounds;        // prefix sums of list upper bounds
   std::vector<double> block_bounds;  // prefix sums of block upper bounds
+  std::vector<double> list_bounds;   // a bound per cursor (e.g. over the current region)
   std::vector<float> contributions;  // per term index; all zero between documents
   SearchStats stats;
 
@@ -30,6 +31,7 @@ struct QueryBuffers {
     order.resize(terms);
     bounds.resize(terms);
     block_bounds.resize(terms);
+    list_bounds.resize(terms);
     contributions.assign(terms, 0.0f);
   }
 };
