@@ -11,6 +11,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "tandem/sparse/bm25.hpp"
@@ -147,6 +148,26 @@ struct SyntheticIndex {
   }
 };
 
+inline void encode_lists(SyntheticIndex& ix) {
+  const auto num_docs = static_cast<std::uint32_t>(ix.lengths.size());
+  const auto vocabulary = static_cast<std::uint32_t>(ix.term_begin.size() - 1);
+  ix.norms.resize(num_docs);
+  for (std::uint32_t d = 0; d < num_docs; ++d) ix.norms[d] = sparse::lucene_norm(ix.lengths[d]);
+  ix.offsets.assign(vocabulary, 0);
+  ix.summaries.assign(vocabulary, {});
+  std::vector<std::byte> scratch;
+  for (std::uint32_t t = 0; t < vocabulary; ++t) {
+    if (ix.doc_freq(t) == 0) continue;
+    scratch.clear();
+    const std::uint64_t b = ix.term_begin[t];
+    const sparse::PostingListInput in{
+        {ix.docs.data() + b, ix.doc_freq(t)}, {ix.freqs.data() + b, ix.doc_freq(t)}, ix.norms};
+    ix.summaries[t] = sparse::encode_posting_list(in, scratch);
+    ix.offsets[t] = ix.postings.size();
+    ix.postings.insert(ix.postings.end(), scratch.begin(), scratch.end());
+  }
+}
+
 inline SyntheticIndex build_synthetic_index(const SyntheticParams& p) {
   SyntheticIndex ix;
   ix.params = p;
@@ -194,23 +215,7 @@ inline SyntheticIndex build_synthetic_index(const SyntheticParams& p) {
     }
   }
 
-  ix.norms.resize(p.num_docs);
-  for (std::uint32_t d = 0; d < p.num_docs; ++d) ix.norms[d] = sparse::lucene_norm(ix.lengths[d]);
-  ix.offsets.assign(p.vocabulary, 0);
-  ix.summaries.assign(p.vocabulary, {});
-  std::vector<std::byte> scratch;
-  for (std::uint32_t t = 0; t < p.vocabulary; ++t) {
-    if (ix.doc_freq(t) == 0) continue;
-    while (ix.postings.size() % sparse::kPostingListAlignment != 0)
-      ix.postings.push_back(std::byte{0});
-    scratch.clear();
-    const std::uint64_t b = ix.term_begin[t];
-    const sparse::PostingListInput in{
-        {ix.docs.data() + b, ix.doc_freq(t)}, {ix.freqs.data() + b, ix.doc_freq(t)}, ix.norms};
-    ix.summaries[t] = sparse::encode_posting_list(in, scratch);
-    ix.offsets[t] = ix.postings.size();
-    ix.postings.insert(ix.postings.end(), scratch.begin(), scratch.end());
-  }
+  encode_lists(ix);
 
   // Queries: terms drawn by collection frequency (what a query log looks like after stopping),
   // repeats merged into counts.
@@ -232,6 +237,78 @@ inline SyntheticIndex build_synthetic_index(const SyntheticParams& p) {
       i = j;
     }
     ix.queries.push_back(query);
+  }
+  return ix;
+}
+
+
+/// Loads a pre-tokenized collection (bench/macro/pretokenize.py): corpus lines "id TAB tokens",
+/// query lines "qid TAB tokens". Documents are numbered in file order; query tokens missing from the
+/// collection are dropped, repeats merged into counts; queries left empty are skipped.
+inline SyntheticIndex load_tokenized_index(const std::string& corpus_path, const std::string& queries_path) {
+  SyntheticIndex ix;
+  std::unordered_map<std::string, std::uint32_t> vocab;
+  std::vector<std::uint32_t> pair_term, pair_freq;
+  std::vector<std::uint64_t> doc_begin = {0};
+  std::ifstream corpus(corpus_path);
+  std::string line;
+  std::vector<std::uint32_t> tokens;
+  while (std::getline(corpus, line)) {
+    const std::size_t tab = line.find('\t');
+    tokens.clear();
+    for (std::size_t i = tab + 1; i < line.size();) {
+      std::size_t j = line.find(' ', i);
+      if (j == std::string::npos) j = line.size();
+      if (j > i) tokens.push_back(vocab.try_emplace(line.substr(i, j - i), static_cast<std::uint32_t>(vocab.size())).first->second);
+      i = j + 1;
+    }
+    std::sort(tokens.begin(), tokens.end());
+    for (std::size_t i = 0; i < tokens.size();) {
+      std::size_t j = i;
+      while (j < tokens.size() && tokens[j] == tokens[i]) ++j;
+      pair_term.push_back(tokens[i]);
+      pair_freq.push_back(static_cast<std::uint32_t>(j - i));
+      i = j;
+    }
+    ix.lengths.push_back(static_cast<std::uint32_t>(tokens.size()));
+    doc_begin.push_back(pair_term.size());
+  }
+  const auto vocabulary = static_cast<std::uint32_t>(vocab.size());
+  ix.term_begin.assign(vocabulary + 1, 0);
+  for (std::uint32_t t : pair_term) ++ix.term_begin[t + 1];
+  for (std::uint32_t t = 0; t < vocabulary; ++t) ix.term_begin[t + 1] += ix.term_begin[t];
+  ix.docs.resize(pair_term.size());
+  ix.freqs.resize(pair_term.size());
+  std::vector<std::uint64_t> fill(ix.term_begin.begin(), ix.term_begin.end() - 1);
+  for (std::size_t d = 0; d + 1 < doc_begin.size(); ++d) {
+    for (std::uint64_t i = doc_begin[d]; i < doc_begin[d + 1]; ++i) {
+      const std::uint64_t at = fill[pair_term[i]]++;
+      ix.docs[at] = static_cast<DocId>(d);
+      ix.freqs[at] = pair_freq[i];
+    }
+  }
+  encode_lists(ix);
+  std::ifstream queries(queries_path);
+  while (std::getline(queries, line)) {
+    const std::size_t tab = line.find('\t');
+    std::vector<std::uint32_t> drawn;
+    for (std::size_t i = tab + 1; i < line.size();) {
+      std::size_t j = line.find(' ', i);
+      if (j == std::string::npos) j = line.size();
+      const auto it = vocab.find(line.substr(i, j - i));
+      if (it != vocab.end()) drawn.push_back(it->second);
+      i = j + 1;
+    }
+    std::sort(drawn.begin(), drawn.end());
+    SyntheticIndex::Query query;
+    for (std::size_t i = 0; i < drawn.size();) {
+      std::size_t j = i;
+      while (j < drawn.size() && drawn[j] == drawn[i]) ++j;
+      query.terms.push_back(drawn[i]);
+      query.weights.push_back(static_cast<float>(j - i));
+      i = j;
+    }
+    ix.queries.push_back(query);  // possibly empty: keeps query i = line i
   }
   return ix;
 }

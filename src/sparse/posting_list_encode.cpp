@@ -124,10 +124,8 @@ struct Encoder {
       put_byte(out, p.norm);
     }
 
-    const std::size_t last_docs = out.size();
-    const std::size_t block_ends = last_docs + 4 * std::size_t{num_blocks};
-    const std::size_t summaries = block_ends + 4 * std::size_t{num_blocks};
-    const std::size_t blocks = summaries + codec::kBlockSummaryBytes * std::size_t{num_blocks};
+    const std::size_t directory = out.size();
+    const std::size_t blocks = directory + codec::kDirectoryEntryBytes * std::size_t{num_blocks};
     out.resize(blocks, std::byte{0});
     for (std::uint32_t b = 0; b < num_blocks; ++b) {
       const std::size_t begin = std::size_t{b} * kBlockSize;
@@ -137,12 +135,12 @@ struct Encoder {
       block(begin, count, base);
       if (out.size() - blocks > 0xFFFFFFFFu)
         fail(ErrorKind::limit_exceeded, "a posting list is over 4 GiB");
-      codec::store_u32(out.data() + last_docs + 4 * std::size_t{b}, in.docs[begin + count - 1]);
-      codec::store_u32(out.data() + block_ends + 4 * std::size_t{b},
-                       static_cast<std::uint32_t>(out.size() - blocks));
+      std::byte* entry = out.data() + directory + codec::kDirectoryEntryBytes * std::size_t{b};
+      codec::store_u32(entry, in.docs[begin + count - 1]);
+      codec::store_u32(entry + 4, static_cast<std::uint32_t>(out.size() - blocks));
 
       frontier(begin, begin + count, codec::kBlockFrontierSlots);
-      std::byte* slot = out.data() + summaries + codec::kBlockSummaryBytes * std::size_t{b};
+      std::byte* slot = out.data() + directory + codec::kDirectoryEntryBytes * std::size_t{b} + 8;
       for (std::uint32_t s = 0; s < codec::kBlockFrontierSlots; ++s) {
         const FreqNorm& p = pairs[s < pairs.size() ? s : 0];
         slot[2 * s] = static_cast<std::byte>(codec::freq_code_ceil(p.freq));

@@ -152,12 +152,9 @@ struct Validator {
     }
 
     const std::size_t directory = r.pos();
-    const std::uint64_t directory_bytes =
-        std::uint64_t{num_blocks} * (8 + codec::kBlockSummaryBytes);
+    const std::uint64_t directory_bytes = std::uint64_t{num_blocks} * codec::kDirectoryEntryBytes;
     if (r.left() < directory_bytes) corrupt("truncated directory", r.pos());
-    const std::byte* last_docs = r.at(directory);
-    const std::byte* block_ends = last_docs + 4 * std::size_t{num_blocks};
-    const std::byte* summaries = block_ends + 4 * std::size_t{num_blocks};
+    const std::byte* entries = r.at(directory);
     const std::size_t blocks = directory + static_cast<std::size_t>(directory_bytes);
     r.seek(blocks, "truncated directory");
 
@@ -166,17 +163,19 @@ struct Validator {
       const std::uint32_t count =
           b + 1 < num_blocks ? kBlockSize : n - kBlockSize * (num_blocks - 1);
       const std::uint64_t end =
-          blocks + std::uint64_t{codec::load_u32(block_ends + 4 * std::size_t{b})};
+          blocks + std::uint64_t{
+                       codec::load_u32(entries + codec::kDirectoryEntryBytes * std::size_t{b} + 4)};
       if (end < r.pos() || end > bytes.size()) corrupt("block end out of range", r.pos());
       const std::size_t at = r.pos();
       block(count, base, static_cast<std::size_t>(end));
       if (r.pos() != end) corrupt("block size differs from the directory", at);
       if (b == 0 && docs[0] != first_doc) corrupt("first document differs from the header", at);
-      if (docs[count - 1] != codec::load_u32(last_docs + 4 * std::size_t{b})) {
+      if (docs[count - 1] !=
+          codec::load_u32(entries + codec::kDirectoryEntryBytes * std::size_t{b})) {
         corrupt("block's last document differs from the directory", at);
       }
       check_list_bounds(count, at);
-      check_block_bounds(count, summaries + codec::kBlockSummaryBytes * std::size_t{b}, at);
+      check_block_bounds(count, entries + codec::kDirectoryEntryBytes * std::size_t{b} + 8, at);
       base = docs[count - 1];
     }
     return r.pos();

@@ -339,12 +339,12 @@ TEST(Validate, RejectsBadWidthsAndDirectories) {
   EXPECT_THROW(validate_posting_list(bad), Error);
   // A last-doc entry that disagrees with the block.
   bad = bytes;
-  const auto at = static_cast<std::size_t>(layout.last_docs - bytes.data());
+  const auto at = static_cast<std::size_t>(layout.directory - bytes.data());
   codec::store_u32(bad.data() + at, codec::load_u32(bad.data() + at) + 1);
   EXPECT_THROW(validate_posting_list(bad), Error);
   // A block end pointing far outside.
   bad = bytes;
-  const auto ends = static_cast<std::size_t>(layout.block_ends - bytes.data());
+  const auto ends = static_cast<std::size_t>(layout.directory - bytes.data()) + 4;
   codec::store_u32(bad.data() + ends, 0xFFFFFF00u);
   EXPECT_THROW(validate_posting_list(bad), Error);
   // A claimed doc_freq of 2^32 - 1 with a tiny buffer: rejected without a huge allocation.

@@ -21,6 +21,10 @@ inline constexpr std::uint32_t kListFrontierCap = 8;
 /// their first pair).
 inline constexpr std::uint32_t kBlockFrontierSlots = 4;
 inline constexpr std::uint32_t kBlockSummaryBytes = 2 * kBlockFrontierSlots;
+/// One directory entry per block: u32 last document, u32 end of the block's bytes (from the first
+/// block), then the block's summary. Interleaved so that a skip or a block-max lookup touches one
+/// cache line.
+inline constexpr std::uint32_t kDirectoryEntryBytes = 8 + kBlockSummaryBytes;
 /// Blocks of this many postings are SIMD-BP128 packed; shorter (tail) blocks are bit streams.
 inline constexpr std::uint32_t kFullBlock = kListBlockSize;
 
@@ -54,12 +58,10 @@ struct ListLayout {
   std::uint32_t doc_freq = 0;
   DocId first_doc = 0;
   std::uint32_t num_blocks = 0;
-  std::uint32_t frontier_size = 0;        // lists of >= 2 blocks (a single block is scored instead)
-  const std::byte* frontier = nullptr;    // frontier_size x (varint freq, u8 norm)
-  const std::byte* last_docs = nullptr;   // u32 per block (lists of >= 2 blocks)
-  const std::byte* block_ends = nullptr;  // u32 per block: end of block i, from `blocks`
-  const std::byte* summaries = nullptr;   // kBlockSummaryBytes per block
-  const std::byte* blocks = nullptr;      // block 0 starts here
+  std::uint32_t frontier_size = 0;       // lists of >= 2 blocks (a single block is scored instead)
+  const std::byte* frontier = nullptr;   // frontier_size x (varint freq, u8 norm)
+  const std::byte* directory = nullptr;  // kDirectoryEntryBytes per block (lists of >= 2 blocks)
+  const std::byte* blocks = nullptr;     // block 0 starts here
 
   /// Parses the header of the trusted list starting at `list`.
   static ListLayout parse(const std::byte* list) {
@@ -75,18 +77,20 @@ struct ListLayout {
         read_varint(p);
         ++p;
       }
-      l.last_docs = p;
-      l.block_ends = p + 4 * std::size_t{l.num_blocks};
-      l.summaries = p + 8 * std::size_t{l.num_blocks};
-      p += (8 + kBlockSummaryBytes) * std::size_t{l.num_blocks};
+      l.directory = p;
+      p += kDirectoryEntryBytes * std::size_t{l.num_blocks};
     }
     l.blocks = p;
     return l;
   }
 
-  DocId last_doc(std::uint32_t block) const { return load_u32(last_docs + 4 * std::size_t{block}); }
+  const std::byte* entry(std::uint32_t block) const {
+    return directory + kDirectoryEntryBytes * std::size_t{block};
+  }
+  DocId last_doc(std::uint32_t block) const { return load_u32(entry(block)); }
+  std::uint32_t block_end(std::uint32_t block) const { return load_u32(entry(block) + 4); }
   const std::byte* block_begin(std::uint32_t block) const {
-    return block == 0 ? blocks : blocks + load_u32(block_ends + 4 * (std::size_t{block} - 1));
+    return block == 0 ? blocks : blocks + block_end(block - 1);
   }
   std::uint32_t block_count(std::uint32_t block) const {
     return block + 1 < num_blocks ? kListBlockSize : doc_freq - kListBlockSize * (num_blocks - 1);
@@ -100,10 +104,11 @@ struct ListLayout {
   /// distance).
   std::uint32_t find_block(std::uint32_t from, DocId target) const {
     const std::uint32_t n = num_blocks;
-    if (from >= n || last_doc(n - 1) < target) return n;
+    if (from >= n) return n;
     std::uint32_t lo = from;
     std::uint32_t hi = from;
     for (std::uint32_t step = 1; last_doc(hi) < target; step *= 2) {
+      if (hi == n - 1) return n;
       lo = hi + 1;
       hi = hi + step < n - 1 ? hi + step : n - 1;
     }
@@ -117,9 +122,7 @@ struct ListLayout {
     }
     return lo;
   }
-  const std::byte* summary(std::uint32_t block) const {
-    return summaries + kBlockSummaryBytes * std::size_t{block};
-  }
+  const std::byte* summary(std::uint32_t block) const { return entry(block) + 8; }
 };
 
 /// Bytes of a block's payload after its two width bytes: SIMD-BP128 for full blocks, bit streams

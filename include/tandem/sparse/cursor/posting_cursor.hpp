@@ -147,15 +147,16 @@ class PostingCursor {
     pos_ = 0;
   }
 
-  codec::ListLayout layout_;
+  // Hot state first (one cache line), then the header, then the decode buffers.
   DocId docid_ = kEndDoc;
-  DocId block_last_ = kEndDoc;  // last document of the current block
-  std::uint32_t block_ = 0;
   std::uint32_t pos_ = 0;
   std::uint32_t count_ = 0;
+  DocId block_last_ = kEndDoc;  // last document of the current block
+  std::uint32_t block_ = 0;
   unsigned freq_bits_ = 0;
   bool freqs_ready_ = false;
   const std::byte* freqs_at_ = nullptr;
+  codec::ListLayout layout_;
   // Padded by 4 for the four-wide scan in next_geq.
   alignas(16) std::array<std::uint32_t, codec::kListBlockSize + 4> docs_{};
   alignas(16) std::array<std::uint32_t, codec::kListBlockSize> freqs_{};

@@ -22,7 +22,7 @@ template <TermScorer S>
 class ScoredPostingCursor {
  public:
   ScoredPostingCursor(const std::byte* list, S scorer, std::uint32_t term_index)
-      : postings_(list), scorer_(scorer), term_index_(term_index) {
+      : term_index_(term_index), scorer_(scorer), postings_(list) {
     const codec::ListLayout& l = postings_.layout();
     Score best = 0;
     if (l.num_blocks == 1) {
@@ -90,13 +90,14 @@ class ScoredPostingCursor {
     return std::min(best, max_score_);
   }
 
-  PostingCursor postings_;
-  S scorer_;
-  std::uint32_t term_index_;
+  // The fields the algorithms read per step first, the posting cursor (with its buffers) last.
   Score max_score_ = 0;
   std::uint32_t window_ = 0;
   std::uint32_t scored_window_ = std::numeric_limits<std::uint32_t>::max();
   Score window_max_ = 0;
+  std::uint32_t term_index_;
+  S scorer_;
+  PostingCursor postings_;
 };
 
 }  // namespace tandem::sparse

@@ -9,6 +9,7 @@
 #include "tandem/sparse/cursor/concepts.hpp"
 #include "tandem/sparse/query/pruning.hpp"
 #include "tandem/sparse/query/query_buffers.hpp"
+#include "tandem/sparse/query/top_k_buffer.hpp"
 #include "tandem/sparse/query/wand.hpp"
 
 namespace tandem::sparse {
@@ -19,32 +20,31 @@ namespace tandem::sparse {
 /// the shortest window (nor up to the next list's docid) can enter, and the most valuable list
 /// before the pivot jumps past that range; otherwise WAND proceeds as usual.
 template <BlockMaxCursor C>
-void block_max_wand_search(std::span<C> cursors, TopK& top, QueryBuffers& buf) {
+void block_max_wand_search(std::span<C> cursors, TopK& out, QueryBuffers& buf) {
   const std::size_t m = cursors.size();
-  if (m == 0 || top.capacity() == 0) return;
+  if (m == 0 || out.capacity() == 0) return;
   buf.prepare(m);
-  auto order = std::span<std::uint32_t>(buf.order);
-  detail::sort_by_docid(cursors, order);
+  TopKBuffer& top = buf.best;
+  top.reset(out);
+  auto lists = std::span<OrderedList>(buf.ordered);
+  detail::order_by_docid(cursors, lists);
   for (;;) {
-    std::size_t pivot = detail::find_pivot(cursors, std::span<const std::uint32_t>(order), top);
+    std::size_t pivot = detail::find_pivot(lists, top);
     if (pivot == m) break;
-    const DocId pivot_doc = cursors[order[pivot]].docid();
-    while (pivot + 1 < m && cursors[order[pivot + 1]].docid() == pivot_doc) ++pivot;
+    const DocId pivot_doc = lists[pivot].doc;
+    while (pivot + 1 < m && lists[pivot + 1].doc == pivot_doc) ++pivot;
 
     double block_bound = 0.0;
     for (std::size_t p = 0; p <= pivot; ++p) {
-      C& c = cursors[order[p]];
+      C& c = cursors[lists[p].cursor];
       c.next_geq_shallow(pivot_doc);
       block_bound += c.block_max_score();
     }
     if (!can_prune(block_bound, top)) {
-      if (cursors[order[0]].docid() == pivot_doc) {
-        detail::score_prefix(cursors, order, pivot + 1, pivot_doc, top, buf);
+      if (lists[0].doc == pivot_doc) {
+        detail::score_prefix(cursors, lists, pivot + 1, pivot_doc, top, buf);
       } else {
-        std::size_t p = pivot;
-        while (cursors[order[p]].docid() == pivot_doc) --p;
-        cursors[order[p]].next_geq(pivot_doc);
-        detail::sift_forward(cursors, order, p);
+        detail::advance_to_pivot(cursors, lists, pivot, pivot_doc);
       }
       continue;
     }
@@ -53,15 +53,16 @@ void block_max_wand_search(std::span<C> cursors, TopK& top, QueryBuffers& buf) {
     DocId window_end = kEndDoc - 1;
     std::size_t best = 0;
     for (std::size_t p = 0; p <= pivot; ++p) {
-      const C& c = cursors[order[p]];
-      window_end = std::min(window_end, c.block_max_docid());
-      if (c.max_score() > cursors[order[best]].max_score()) best = p;
+      window_end = std::min(window_end, cursors[lists[p].cursor].block_max_docid());
+      if (lists[p].max_score > lists[best].max_score) best = p;
     }
     DocId target = window_end + 1;
-    if (pivot + 1 < m) target = std::min(target, cursors[order[pivot + 1]].docid());
-    cursors[order[best]].next_geq(target);
-    detail::sift_forward(cursors, order, best);
+    if (pivot + 1 < m) target = std::min(target, lists[pivot + 1].doc);
+    C& c = cursors[lists[best].cursor];
+    c.next_geq(target);
+    detail::sift_forward(lists, best, c.docid());
   }
+  top.flush(out);
 }
 
 }  // namespace tandem::sparse

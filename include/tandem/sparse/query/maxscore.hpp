@@ -10,6 +10,7 @@
 #include "tandem/sparse/cursor/concepts.hpp"
 #include "tandem/sparse/query/pruning.hpp"
 #include "tandem/sparse/query/query_buffers.hpp"
+#include "tandem/sparse/query/top_k_buffer.hpp"
 
 namespace tandem::sparse {
 
@@ -19,10 +20,12 @@ namespace tandem::sparse {
 /// can still beat the threshold (partial score + bounds of the lists not yet probed > threshold).
 /// Every pruning test is a PruneRule (query/pruning.hpp explains why it never loses a document).
 template <ScoredCursor C>
-void maxscore_search(std::span<C> cursors, TopK& top, QueryBuffers& buf) {
+void maxscore_search(std::span<C> cursors, TopK& out, QueryBuffers& buf) {
   const std::size_t m = cursors.size();
-  if (m == 0 || top.capacity() == 0) return;
+  if (m == 0 || out.capacity() == 0) return;
   buf.prepare(m);
+  TopKBuffer& top = buf.best;
+  top.reset(out);
   auto& order = buf.order;
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -86,6 +89,7 @@ void maxscore_search(std::span<C> cursors, TopK& top, QueryBuffers& buf) {
     }
     current = next;
   }
+  top.flush(out);
 }
 
 }  // namespace tandem::sparse

@@ -37,7 +37,9 @@ inline constexpr std::size_t kMaxQueryTerms = std::size_t{1} << 16;
 /// held.) The rounding of the two sums in different orders is therefore absorbed by the final
 /// rounding of S to float, with no extra slack needed. The converse direction does not matter: a
 /// document with U > t is simply scored, and the TopK decides.
-inline bool can_prune(double upper_bound, const TopK& top) {
+/// (The same holds for any collector with TopK's threshold contract, e.g. TopKBuffer.)
+template <typename Collector>
+bool can_prune(double upper_bound, const Collector& top) {
   return upper_bound <= static_cast<double>(top.threshold());
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tandem/core/types.hpp"
+#include "tandem/sparse/query/top_k_buffer.hpp"
 
 namespace tandem::sparse {
 
@@ -17,21 +18,30 @@ struct SearchStats {
   std::uint64_t documents_scored = 0;  // documents whose exact score was computed and offered
 };
 
+/// One list in WAND's docid order: its cursor index with copies of its current docid and max score,
+/// so that the pivot search and the re-sorting walk one small array instead of the cursors.
+struct OrderedList {
+  DocId doc = kEndDoc;
+  Score max_score = 0;
+  std::uint32_t cursor = 0;
+};
+
 /// Arrays the algorithms need per query: sized by prepare(), which keeps their capacity, so a warm
 /// buffer set allocates nothing.
 struct QueryBuffers {
   std::vector<std::uint32_t> order;  // cursor indexes in the algorithm's order
+  std::vector<OrderedList> ordered;  // WAND-style docid order
   std::vector<double> bounds;        // prefix sums of list upper bounds
   std::vector<double> block_bounds;  // prefix sums of block upper bounds
-  std::vector<double> list_bounds;   // a bound per cursor (e.g. over the current region)
   std::vector<float> contributions;  // per term index; all zero between documents
+  TopKBuffer best;                   // the pruned algorithms' collector
   SearchStats stats;
 
   void prepare(std::size_t terms) {
     order.resize(terms);
+    ordered.resize(terms);
     bounds.resize(terms);
     block_bounds.resize(terms);
-    list_bounds.resize(terms);
     contributions.assign(terms, 0.0f);
   }
 };
