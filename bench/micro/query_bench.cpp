@@ -12,10 +12,10 @@
 //       --benchmark_report_aggregates_only=true
 // Env:  TANDEM_BENCH_DOCS=<n> for a smaller collection; TANDEM_BENCH_LUCENE_DIR=<dir> also writes
 //       the collection and queries there (corpus.jsonl, queries.tsv) for the Lucene peer.
-//       TANDEM_BENCH_CORPUS=<corpus.tsv> TANDEM_BENCH_QUERIES=<queries.tsv> use a real pre-tokenized
-//       collection and query set instead (bench/macro/pretokenize.py; e.g. perfcorpus' real passages
-//       and the MS MARCO dev queries), the same tokens the Lucene peer indexes with -analyzer
-//       whitespace.
+//       TANDEM_BENCH_CORPUS=<corpus.tsv> TANDEM_BENCH_QUERIES=<queries.tsv> use a real
+//       pre-tokenized collection and query set instead (bench/macro/pretokenize.py; e.g.
+//       perfcorpus' real passages and the MS MARCO dev queries), the same tokens the Lucene peer
+//       indexes with -analyzer whitespace.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -37,7 +37,8 @@ const bench::SyntheticIndex& collection() {
   static const bench::SyntheticIndex ix = [] {
     const char* corpus = std::getenv("TANDEM_BENCH_CORPUS");
     const char* queries = std::getenv("TANDEM_BENCH_QUERIES");
-    if (corpus != nullptr && queries != nullptr) return bench::load_tokenized_index(corpus, queries);
+    if (corpus != nullptr && queries != nullptr)
+      return bench::load_tokenized_index(corpus, queries);
     bench::SyntheticParams p;
     if (const char* n = std::getenv("TANDEM_BENCH_DOCS")) {
       p.num_docs = static_cast<std::uint32_t>(std::strtoul(n, nullptr, 10));

@@ -241,11 +241,11 @@ inline SyntheticIndex build_synthetic_index(const SyntheticParams& p) {
   return ix;
 }
 
-
 /// Loads a pre-tokenized collection (bench/macro/pretokenize.py): corpus lines "id TAB tokens",
-/// query lines "qid TAB tokens". Documents are numbered in file order; query tokens missing from the
-/// collection are dropped, repeats merged into counts; queries left empty are skipped.
-inline SyntheticIndex load_tokenized_index(const std::string& corpus_path, const std::string& queries_path) {
+/// query lines "qid TAB tokens". Documents are numbered in file order; query tokens missing from
+/// the collection are dropped, repeats merged into counts; queries left empty are skipped.
+inline SyntheticIndex load_tokenized_index(const std::string& corpus_path,
+                                           const std::string& queries_path) {
   SyntheticIndex ix;
   std::unordered_map<std::string, std::uint32_t> vocab;
   std::vector<std::uint32_t> pair_term, pair_freq;
@@ -259,7 +259,10 @@ inline SyntheticIndex load_tokenized_index(const std::string& corpus_path, const
     for (std::size_t i = tab + 1; i < line.size();) {
       std::size_t j = line.find(' ', i);
       if (j == std::string::npos) j = line.size();
-      if (j > i) tokens.push_back(vocab.try_emplace(line.substr(i, j - i), static_cast<std::uint32_t>(vocab.size())).first->second);
+      if (j > i)
+        tokens.push_back(
+            vocab.try_emplace(line.substr(i, j - i), static_cast<std::uint32_t>(vocab.size()))
+                .first->second);
       i = j + 1;
     }
     std::sort(tokens.begin(), tokens.end());

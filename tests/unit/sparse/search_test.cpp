@@ -5,12 +5,14 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <random>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/top_k.hpp"
+#include "tandem/sparse/query/top_k_buffer.hpp"
 
 #include "sparse_test_index.hpp"
 
@@ -192,6 +194,50 @@ TEST(Search, AllocatesNothingOnceWarm) {
     EXPECT_EQ(top.size(), 100u);
     EXPECT_GT(scratch.stats().postings_scored, 0u);
   }
+}
+
+}  // namespace
+}  // namespace tandem::sparse
+
+namespace tandem::sparse {
+namespace {
+
+TEST(TopKBuffer, KeepsWhatTopKKeeps) {
+  std::mt19937 rng(12);
+  for (std::size_t k : {1u, 2u, 10u, 100u, 1000u}) {
+    for (int round = 0; round < 20; ++round) {
+      TopK reference(k);
+      TopK out(k);
+      TopKBuffer buffer;
+      buffer.reset(out);
+      Score floor = -INFINITY;
+      for (DocId d = 0; d < 5000; ++d) {
+        // Few distinct scores: many ties, which must go to the smaller DocId.
+        const Score s = static_cast<Score>(rng() % (round % 2 ? 7 : 100000));
+        reference.insert(d, s);
+        buffer.insert(d, s);
+        // The buffer's threshold never exceeds the exact one: it prunes only what a heap prunes.
+        ASSERT_LE(buffer.threshold(), reference.threshold());
+        ASSERT_GE(buffer.threshold(), floor);
+        floor = buffer.threshold();
+      }
+      buffer.flush(out);
+      EXPECT_EQ(out.take_sorted(), reference.take_sorted()) << k << " " << round;
+    }
+  }
+}
+
+TEST(TopKBuffer, StartsFromTheCallersThreshold) {
+  TopK out(2);
+  out.insert(100, 5.0f);
+  out.insert(101, 6.0f);
+  TopKBuffer buffer;
+  buffer.reset(out);
+  EXPECT_EQ(buffer.threshold(), 5.0f);
+  EXPECT_FALSE(buffer.insert(1, 5.0f));  // not above the caller's threshold
+  buffer.insert(2, 7.0f);
+  buffer.flush(out);
+  EXPECT_EQ(out.take_sorted(), (std::vector<Hit>{{2, 7.0f}, {101, 6.0f}}));
 }
 
 }  // namespace
