@@ -12,6 +12,8 @@
 // Reported: postings/s (items_per_second; each posting is two integers) and bytes/posting:
 // tandem's counts everything in a list (header, block directory, score summaries), Stream VByte's
 // only its data streams (no directory, no summaries): a lower bound for a list format built on it.
+// Env:  TANDEM_BENCH_CORPUS / TANDEM_BENCH_QUERIES: a real pre-tokenized collection instead (see
+//       bench/micro/query_bench.cpp).
 // Run:  cmake --preset bench && cmake --build build/bench -j2 --target bench_posting_codec_bench &&
 //       build/bench/bench/bench_posting_codec_bench --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true
@@ -37,10 +39,15 @@ using namespace tandem::sparse;
 
 const bench::SyntheticIndex& collection() {
   static const bench::SyntheticIndex ix = [] {
+    const char* corpus = std::getenv("TANDEM_BENCH_CORPUS");
+    const char* queries = std::getenv("TANDEM_BENCH_QUERIES");
+    if (corpus != nullptr && queries != nullptr)
+      return bench::load_tokenized_index(corpus, queries);
     bench::SyntheticParams p;
     p.num_queries = 0;
-    if (const char* n = std::getenv("TANDEM_BENCH_DOCS"))
+    if (const char* n = std::getenv("TANDEM_BENCH_DOCS")) {
       p.num_docs = static_cast<std::uint32_t>(std::strtoul(n, nullptr, 10));
+    }
     return bench::build_synthetic_index(p);
   }();
   return ix;

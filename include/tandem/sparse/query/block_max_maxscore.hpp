@@ -21,6 +21,7 @@ namespace tandem::sparse {
 /// maxima of the lists not yet probed can be pruned. Block maxima are computed once per block.
 template <BlockMaxCursor C>
 void block_max_maxscore_search(std::span<C> cursors, TopK& out, QueryBuffers& buf) {
+  SearchStats stats;  // counted in registers, published once at the end
   const std::size_t m = cursors.size();
   if (m == 0 || out.capacity() == 0) return;
   buf.prepare(m);
@@ -58,7 +59,7 @@ void block_max_maxscore_search(std::span<C> cursors, TopK& out, QueryBuffers& bu
         const Score s = c.score();
         contributions[c.term_index()] = s;
         partial += s;
-        ++buf.stats.postings_scored;
+        ++stats.postings_scored;
         c.next();
       }
       next = std::min(next, c.docid());
@@ -81,11 +82,11 @@ void block_max_maxscore_search(std::span<C> cursors, TopK& out, QueryBuffers& bu
         const Score s = c.score();
         contributions[c.term_index()] = s;
         partial += s;
-        ++buf.stats.postings_scored;
+        ++stats.postings_scored;
       }
     }
     if (alive) {
-      ++buf.stats.documents_scored;
+      ++stats.documents_scored;
       if (top.insert(current, take_document_score(contributions))) {
         const std::size_t before = essential;
         raise_essential();
@@ -97,6 +98,8 @@ void block_max_maxscore_search(std::span<C> cursors, TopK& out, QueryBuffers& bu
     current = next;
   }
   top.flush(out);
+  buf.stats.postings_scored += stats.postings_scored;
+  buf.stats.documents_scored += stats.documents_scored;
 }
 
 }  // namespace tandem::sparse

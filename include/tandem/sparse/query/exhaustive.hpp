@@ -15,6 +15,7 @@ namespace tandem::sparse {
 /// O(P * m) for P postings and m terms; no pruning, no bounds: deliberately the plain loop.
 template <ScoredCursor C>
 void exhaustive_search(std::span<C> cursors, TopK& top, QueryBuffers& buf) {
+  SearchStats stats;  // counted in registers, published once at the end
   DocId current = kEndDoc;
   for (const C& c : cursors) current = std::min(current, c.docid());
   while (current != kEndDoc) {
@@ -23,15 +24,17 @@ void exhaustive_search(std::span<C> cursors, TopK& top, QueryBuffers& buf) {
     for (C& c : cursors) {
       if (c.docid() == current) {
         sum += c.score();
-        ++buf.stats.postings_scored;
+        ++stats.postings_scored;
         c.next();
       }
       next = std::min(next, c.docid());
     }
-    ++buf.stats.documents_scored;
+    ++stats.documents_scored;
     top.insert(current, static_cast<Score>(sum));
     current = next;
   }
+  buf.stats.postings_scored += stats.postings_scored;
+  buf.stats.documents_scored += stats.documents_scored;
 }
 
 }  // namespace tandem::sparse

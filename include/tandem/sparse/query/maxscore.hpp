@@ -18,9 +18,10 @@ namespace tandem::sparse {
 /// "non-essential": a document found only there cannot enter the top-k, so candidates come from the
 /// essential lists alone, and non-essential lists are probed with next_geq only while the candidate
 /// can still beat the threshold (partial score + bounds of the lists not yet probed > threshold).
-/// Every pruning test is a PruneRule (query/pruning.hpp explains why it never loses a document).
+/// Every pruning test is can_prune (query/pruning.hpp explains why it never loses a document).
 template <ScoredCursor C>
 void maxscore_search(std::span<C> cursors, TopK& out, QueryBuffers& buf) {
+  SearchStats stats;  // counted in registers, published once at the end
   const std::size_t m = cursors.size();
   if (m == 0 || out.capacity() == 0) return;
   buf.prepare(m);
@@ -57,7 +58,7 @@ void maxscore_search(std::span<C> cursors, TopK& out, QueryBuffers& buf) {
         const Score s = c.score();
         contributions[c.term_index()] = s;
         partial += s;
-        ++buf.stats.postings_scored;
+        ++stats.postings_scored;
         c.next();
       }
       next = std::min(next, c.docid());
@@ -74,11 +75,11 @@ void maxscore_search(std::span<C> cursors, TopK& out, QueryBuffers& buf) {
         const Score s = c.score();
         contributions[c.term_index()] = s;
         partial += s;
-        ++buf.stats.postings_scored;
+        ++stats.postings_scored;
       }
     }
     if (alive) {
-      ++buf.stats.documents_scored;
+      ++stats.documents_scored;
       if (top.insert(current, take_document_score(contributions))) {
         const std::size_t before = essential;
         raise_essential();
@@ -90,6 +91,8 @@ void maxscore_search(std::span<C> cursors, TopK& out, QueryBuffers& buf) {
     current = next;
   }
   top.flush(out);
+  buf.stats.postings_scored += stats.postings_scored;
+  buf.stats.documents_scored += stats.documents_scored;
 }
 
 }  // namespace tandem::sparse

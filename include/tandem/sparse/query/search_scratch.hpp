@@ -1,6 +1,7 @@
 // Per-thread reusable storage for search().
 #pragma once
 
+#include <type_traits>
 #include <vector>
 
 #include "tandem/sparse/cursor/scored_cursor.hpp"
@@ -8,6 +9,9 @@
 #include "tandem/sparse/scorer/bm25_scorer.hpp"
 
 namespace tandem::sparse {
+
+static_assert(BlockMaxCursor<ScoredPostingCursor<Bm25LuceneScorer>>);
+static_assert(BlockMaxCursor<ScoredPostingCursor<Bm25ExactScorer>>);
 
 /// Everything one search needs besides its inputs: cursors (with their decode buffers) and the
 /// algorithms' arrays. Keep one per thread and pass it to every search(); once it has seen the
