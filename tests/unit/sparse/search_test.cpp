@@ -2,9 +2,6 @@
 // warm.
 #include "tandem/sparse/search.hpp"
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <random>
 #include <vector>
 
@@ -14,24 +11,8 @@
 #include "tandem/core/top_k.hpp"
 #include "tandem/sparse/query/top_k_buffer.hpp"
 
+#include "allocation_counter.hpp"
 #include "sparse_test_index.hpp"
-
-// Counts heap allocations made while `g_counting` is set (the whole test binary shares these).
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<long> g_allocations{0};
-}  // namespace
-void* operator new(std::size_t n) {
-  if (g_counting) ++g_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace tandem::sparse {
 namespace {
@@ -186,11 +167,9 @@ TEST(Search, AllocatesNothingOnceWarm) {
   for (QueryAlgorithm alg : kQueryAlgorithms) search(alg, terms, top, scratch);  // warm up
   for (QueryAlgorithm alg : kQueryAlgorithms) {
     top.reset(100);
-    g_allocations = 0;
-    g_counting = true;
+    test::start_counting_allocations();
     search(alg, terms, top, scratch);
-    g_counting = false;
-    EXPECT_EQ(g_allocations.load(), 0) << to_string(alg);
+    EXPECT_EQ(test::stop_counting_allocations(), 0) << to_string(alg);
     EXPECT_EQ(top.size(), 100u);
     EXPECT_GT(scratch.stats().postings_scored, 0u);
   }
