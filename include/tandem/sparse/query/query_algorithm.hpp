@@ -13,7 +13,7 @@ enum class QueryAlgorithm {
   maxscore,            // Turtle & Flood 1995 (query/maxscore.hpp)
   wand,                // Broder et al. 2003 (query/wand.hpp)
   block_max_wand,      // Ding & Suel 2011 (query/block_max_wand.hpp)
-  block_max_maxscore,  // MaxScore with block-max candidate tests (query/block_max_maxscore.hpp)
+  block_max_maxscore,  // MaxScore with block-max skips (query/block_max_maxscore.hpp)
 };
 
 inline constexpr std::array<QueryAlgorithm, 5> kQueryAlgorithms = {
