@@ -4,7 +4,8 @@
 // scorers.
 //
 // Each test draws indexes of one adversarial shape from consecutive seeds and prints the seed of a
-// failing case; a seed that once failed is kept in RegressionSeeds below. More cases:
+// failing case; a seed that once failed stays as a named test (TEST(SparseSearchPropertySeeds, ...)
+// calling check_case(shape, seed) at the end of this file; none has failed so far). More cases:
 // TANDEM_PROPERTY_CASES=<multiplier> (default 1).
 #include <algorithm>
 #include <cmath>
