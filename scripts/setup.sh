@@ -13,6 +13,8 @@ build_packages=(
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
+  # Baseline codec for bench/micro/posting_codec_bench (Stream VByte 0.4.1).
+  libstreamvbyte-dev
   clang clang-format clang-tidy libclang-rt-14-dev
   python3 python3-numpy
   # The Lucene 8.8 peer (Anserini's BM25 setup) that the compatibility tests compare against.

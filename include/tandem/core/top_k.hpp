@@ -13,11 +13,11 @@ namespace tandem {
 /// Keeps the k best hits seen so far, ordered by ranks_before (score descending, doc ascending).
 ///
 /// Contract for pruned document-at-a-time algorithms: when documents are offered in increasing
-/// DocId order, a document can enter only if its score is strictly greater than threshold(), because
-/// every document already held has a smaller id and wins a tie. So an algorithm may skip any
-/// document whose score upper bound is <= threshold(). threshold() is -infinity until k hits are held.
-/// Offering documents out of order is allowed (the full order is always applied on insert), but then
-/// the skipping rule above does not hold.
+/// DocId order, a document can enter only if its score is strictly greater than threshold(),
+/// because every document already held has a smaller id and wins a tie. So an algorithm may skip
+/// any document whose score upper bound is <= threshold(). threshold() is -infinity until k hits
+/// are held. Offering documents out of order is allowed (the full order is always applied on
+/// insert), but then the skipping rule above does not hold.
 ///
 /// Not thread-safe; meant to live in a per-thread search context and be reset() between queries,
 /// which keeps its storage (no allocation in the hot loop).
@@ -54,9 +54,7 @@ class TopK {
       return true;
     }
     if (!ranks_before(hit, heap_.front())) return false;
-    std::pop_heap(heap_.begin(), heap_.end(), worse_first);
-    heap_.back() = hit;
-    std::push_heap(heap_.begin(), heap_.end(), worse_first);
+    replace_top(hit);
     threshold_ = heap_.front().score;
     return true;
   }
@@ -71,7 +69,8 @@ class TopK {
     return out;
   }
 
-  /// Writes the held hits in result order into out (cleared first), keeping this collector's storage.
+  /// Writes the held hits in result order into out (cleared first), keeping this collector's
+  /// storage.
   void copy_sorted(std::vector<Hit>& out) const {
     out.assign(heap_.begin(), heap_.end());
     std::sort(out.begin(), out.end(), ranks_before);
@@ -80,6 +79,22 @@ class TopK {
  private:
   // Heap comparator: the worst hit (lowest score; largest doc among equal scores) on top.
   static bool worse_first(const Hit& a, const Hit& b) { return ranks_before(a, b); }
+
+  // Puts `hit` in place of the worst one and sifts it down: one pass instead of pop + push, the
+  // common case of a full collector in a long result list.
+  void replace_top(const Hit& hit) {
+    const std::size_t n = heap_.size();
+    std::size_t i = 0;
+    for (;;) {
+      std::size_t child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && worse_first(heap_[child], heap_[child + 1])) ++child;  // the worse child
+      if (!worse_first(hit, heap_[child])) break;  // hit is worse than both: it stays here
+      heap_[i] = heap_[child];
+      i = child;
+    }
+    heap_[i] = hit;
+  }
 
   std::size_t k_ = 0;
   std::vector<Hit> heap_;
