@@ -7,14 +7,17 @@
 namespace tandem::cli {
 
 void AnalyzerOptions::add_to(CLI::App& cmd) {
-  cmd.add_option("--analyzer", preset,
-                 "Analysis chain: english (Anserini's default: Lucene StandardTokenizer, possessive "
-                 "filter, lower-casing, Lucene's 33 English stop words, Porter stemmer), english-nostem, "
-                 "or whitespace (pre-tokenised text: split on whitespace, nothing else)")
+  cmd.add_option(
+         "--analyzer", preset,
+         "Analysis chain: english (Anserini's default: Lucene StandardTokenizer, possessive "
+         "filter, lower-casing, Lucene's 33 English stop words, Porter stemmer), english-nostem, "
+         "or whitespace (pre-tokenised text: split on whitespace, nothing else)")
       ->capture_default_str();
   cmd.add_option("--stopwords", stopwords,
-                 "Override the stop words: 'lucene' (the 33 English ones), 'none', or a file with one word per line");
-  cmd.add_option("--stemmer", stemmer, "Override the stemmer: porter (Lucene's PorterStemmer) or none");
+                 "Override the stop words: 'lucene' (the 33 English ones), 'none', or a file with "
+                 "one word per line");
+  cmd.add_option("--stemmer", stemmer,
+                 "Override the stemmer: porter (Lucene's PorterStemmer) or none");
 }
 
 text::AnalyzerConfig AnalyzerOptions::config() const {

@@ -1,9 +1,9 @@
 // The analyzer options shared by the commands that build or analyse text.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "tandem/text/analyzer.hpp"
 

@@ -1,11 +1,12 @@
 // `tandem index`: builds an index from a corpus.
+#include <memory>
+
 #include <fmt/format.h>
 
-#include <memory>
+#include "tandem/engine/engine.hpp"
 
 #include "analyzer_options.hpp"
 #include "commands.hpp"
-#include "tandem/engine/engine.hpp"
 #include "terminal_progress.hpp"
 
 namespace tandem::cli {
@@ -43,14 +44,18 @@ int run_index(const IndexArgs& a) {
   }
   if (a.quiet) return 0;
   const double secs = r.read_seconds + r.write_seconds;
-  fmt::print("indexed {} documents from {} into {} in {:.1f} s ({:.0f} docs/s)\n", r.documents, a.corpus, a.index,
-             secs, secs > 0 ? static_cast<double>(r.documents) / secs : 0.0);
-  fmt::print("  {} terms, {} postings, {:.2f} bytes/posting, index {:.1f} MB\n", r.terms, r.postings,
-             r.postings > 0 ? static_cast<double>(r.postings_bytes) / static_cast<double>(r.postings) : 0.0,
-             static_cast<double>(r.index_bytes) / (1 << 20));
-  if (r.empty_documents > 0) fmt::print("  {} documents have no indexed terms (kept, match nothing)\n", r.empty_documents);
+  fmt::print("indexed {} documents from {} into {} in {:.1f} s ({:.0f} docs/s)\n", r.documents,
+             a.corpus, a.index, secs, secs > 0 ? static_cast<double>(r.documents) / secs : 0.0);
+  fmt::print(
+      "  {} terms, {} postings, {:.2f} bytes/posting, index {:.1f} MB\n", r.terms, r.postings,
+      r.postings > 0 ? static_cast<double>(r.postings_bytes) / static_cast<double>(r.postings)
+                     : 0.0,
+      static_cast<double>(r.index_bytes) / (1 << 20));
+  if (r.empty_documents > 0)
+    fmt::print("  {} documents have no indexed terms (kept, match nothing)\n", r.empty_documents);
   if (r.skipped_lines + r.skipped_duplicates > 0) {
-    fmt::print("  skipped {} malformed lines and {} duplicate ids:\n", r.skipped_lines, r.skipped_duplicates);
+    fmt::print("  skipped {} malformed lines and {} duplicate ids:\n", r.skipped_lines,
+               r.skipped_duplicates);
     for (const auto& p : r.problems) fmt::print("    {}\n", p);
   }
   return 0;
@@ -62,24 +67,33 @@ void add_index_command(CLI::App& app, Action& run) {
   auto args = std::make_shared<IndexArgs>();
   auto* cmd = app.add_subcommand("index", "Build an index from a corpus of JSONL documents");
   cmd->footer(
-      "Corpus lines are BEIR ({\"_id\",\"title\",\"text\"}) or Anserini ({\"id\",\"contents\"}) JSON objects,\n"
-      "in plain or gzipped files, or a directory of them. Documents are numbered by id, so the index\n"
+      "Corpus lines are BEIR ({\"_id\",\"title\",\"text\"}) or Anserini ({\"id\",\"contents\"}) "
+      "JSON objects,\n"
+      "in plain or gzipped files, or a directory of them. Documents are numbered by id, so the "
+      "index\n"
       "does not depend on thread scheduling. Example:\n"
       "  tandem index --corpus data/scifact/corpus.jsonl.gz --index out/scifact");
-  cmd->add_option("--corpus", args->corpus, "JSONL file (.jsonl or .jsonl.gz) or a directory of them")->required();
+  cmd->add_option("--corpus", args->corpus,
+                  "JSONL file (.jsonl or .jsonl.gz) or a directory of them")
+      ->required();
   cmd->add_option("--index", args->index, "Index directory to create")->required();
   cmd->add_option("--fields", args->fields,
-                  "flat: one field, title + text (Anserini's BEIR flat); multifield: title and text searched "
+                  "flat: one field, title + text (Anserini's BEIR flat); multifield: title and "
+                  "text searched "
                   "as separate fields and summed")
       ->capture_default_str()
       ->check(CLI::IsMember({"flat", "multifield"}));
-  cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores)")
+      ->capture_default_str();
   args->analyzer.add_to(*cmd);
-  cmd->add_flag("--no-store", args->no_store, "Do not keep the documents' source (hits then show ids only)");
+  cmd->add_flag("--no-store", args->no_store,
+                "Do not keep the documents' source (hits then show ids only)");
   cmd->add_flag("--skip-bad", args->skip_bad,
                 "Skip malformed lines and repeated ids (keeping the first), count them and go on, "
                 "instead of stopping at the first");
-  cmd->add_flag("--overwrite", args->overwrite, "Replace an existing index (the old one stays usable until the new one is published)");
+  cmd->add_flag(
+      "--overwrite", args->overwrite,
+      "Replace an existing index (the old one stays usable until the new one is published)");
   cmd->add_flag("--json", args->json, "Print the build report as JSON");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress and no summary");
   cmd->callback([&run, args] { run = [args] { return run_index(*args); }; });

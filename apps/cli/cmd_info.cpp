@@ -1,11 +1,12 @@
 // `tandem info`: what an index holds.
+#include <memory>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <memory>
+#include "tandem/engine/engine.hpp"
 
 #include "commands.hpp"
-#include "tandem/engine/engine.hpp"
 
 namespace tandem::cli {
 
@@ -26,10 +27,11 @@ int run_info(const InfoArgs& a) {
   const auto j = nlohmann::json::parse(info);
   fmt::print("index      {}\n", j["index"].get<std::string>());
   fmt::print("documents  {}\n", j["documents"].get<std::uint64_t>());
-  fmt::print("size       {:.1f} MB in {} segment{}\n", j["bytes"].get<double>() / (1 << 20), j["segments"].size(),
-             j["segments"].size() == 1 ? "" : "s");
-  fmt::print("format     version {}, generation {}, written by {}\n", j["format_version"].get<int>(),
-             j["generation"].get<std::uint64_t>(), j["created_by"].get<std::string>());
+  fmt::print("size       {:.1f} MB in {} segment{}\n", j["bytes"].get<double>() / (1 << 20),
+             j["segments"].size(), j["segments"].size() == 1 ? "" : "s");
+  fmt::print("format     version {}, generation {}, written by {}\n",
+             j["format_version"].get<int>(), j["generation"].get<std::uint64_t>(),
+             j["created_by"].get<std::string>());
   fmt::print("fields     {} (stored documents: {})\n", j["settings"]["fields"].get<std::string>(),
              j["settings"]["store"].get<bool>() ? "yes" : "no");
   fmt::print("analyzer   {}\n", j["settings"]["analyzer"].dump());
@@ -40,10 +42,12 @@ int run_info(const InfoArgs& a) {
       postings += s["fields"][name]["postings"].get<std::uint64_t>();
       bytes += s["fields"][name]["postings_bytes"].get<std::uint64_t>();
     }
-    fmt::print("field {:<10} {} documents with terms, {} tokens (avg {:.2f}), {} terms, {} postings, {:.2f} bytes/posting\n",
-               name, f["doc_count"].get<std::uint64_t>(), f["sum_total_term_freq"].get<std::uint64_t>(),
-               f["avgdl"].get<double>(), terms, postings,
-               postings > 0 ? static_cast<double>(bytes) / static_cast<double>(postings) : 0.0);
+    fmt::print(
+        "field {:<10} {} documents with terms, {} tokens (avg {:.2f}), {} terms, {} postings, "
+        "{:.2f} bytes/posting\n",
+        name, f["doc_count"].get<std::uint64_t>(), f["sum_total_term_freq"].get<std::uint64_t>(),
+        f["avgdl"].get<double>(), terms, postings,
+        postings > 0 ? static_cast<double>(bytes) / static_cast<double>(postings) : 0.0);
   }
   return 0;
 }
@@ -52,7 +56,8 @@ int run_info(const InfoArgs& a) {
 
 void add_info_command(CLI::App& app, Action& run) {
   auto a = std::make_shared<InfoArgs>();
-  auto* cmd = app.add_subcommand("info", "Show what an index holds: documents, fields, statistics, settings, size");
+  auto* cmd = app.add_subcommand(
+      "info", "Show what an index holds: documents, fields, statistics, settings, size");
   cmd->add_option("--index", a->index, "Index directory")->required();
   cmd->add_flag("--json", a->json, "Print as JSON");
   cmd->callback([&run, a] { run = [a] { return run_info(*a); }; });

@@ -1,13 +1,14 @@
 // `tandem search`: a query file to a TREC run (with statistics), or one query to a readable list.
+#include <memory>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <memory>
-
-#include "commands.hpp"
 #include "tandem/core/error.hpp"
 #include "tandem/engine/engine.hpp"
 #include "tandem/io/text_file_writer.hpp"
+
+#include "commands.hpp"
 #include "terminal_progress.hpp"
 
 namespace tandem::cli {
@@ -77,7 +78,8 @@ engine::SearchOptions make_options(const SearchArgs& a, bool single) {
 std::pair<std::string, std::string> title_and_text(const std::string& source) {
   try {
     const auto j = nlohmann::json::parse(source);
-    std::string title = j.contains("title") && j["title"].is_string() ? j["title"].get<std::string>() : "";
+    std::string title =
+        j.contains("title") && j["title"].is_string() ? j["title"].get<std::string>() : "";
     std::string text;
     for (const char* key : {"text", "contents"}) {
       if (j.contains(key) && j[key].is_string()) {
@@ -105,11 +107,14 @@ int run_single(const SearchArgs& a, const engine::Index& index) {
   const engine::Searcher searcher(index, make_options(a, true));
   const auto hits = searcher.search(a.query);
   if (a.json) {
-    nlohmann::json out = {{"query", a.query}, {"settings", nlohmann::json::parse(searcher.settings_json())}};
+    nlohmann::json out = {{"query", a.query},
+                          {"settings", nlohmann::json::parse(searcher.settings_json())}};
     nlohmann::json list = nlohmann::json::array();
     for (std::size_t i = 0; i < hits.size(); ++i) {
-      nlohmann::json h = {{"rank", i + 1}, {"id", std::string(hits[i].id)}, {"score", hits[i].score}};
-      if (index.reader().settings().store) h["document"] = index.reader().stored_document(hits[i].at);
+      nlohmann::json h = {
+          {"rank", i + 1}, {"id", std::string(hits[i].id)}, {"score", hits[i].score}};
+      if (index.reader().settings().store)
+        h["document"] = index.reader().stored_document(hits[i].at);
       list.push_back(h);
     }
     out["hits"] = list;
@@ -118,12 +123,14 @@ int run_single(const SearchArgs& a, const engine::Index& index) {
   }
   fmt::print("query: {}\n", a.query);
   fmt::print("settings: {}\n", searcher.settings_json());
-  if (hits.empty()) fmt::print("no document matches (the query's terms after analysis are not in the index)\n");
+  if (hits.empty())
+    fmt::print("no document matches (the query's terms after analysis are not in the index)\n");
   for (std::size_t i = 0; i < hits.size(); ++i) {
     fmt::print("{:>3}. {:<20} {:>9.4f}", i + 1, hits[i].id, hits[i].score);
     if (index.reader().settings().store) {
       const auto [title, text] = title_and_text(index.reader().stored_document(hits[i].at));
-      fmt::print("  {}\n       {}\n", shorten(title.empty() ? text : title, 90), title.empty() ? "" : shorten(text, 110));
+      fmt::print("  {}\n       {}\n", shorten(title.empty() ? text : title, 90),
+                 title.empty() ? "" : shorten(text, 110));
     } else {
       fmt::print("\n");
     }
@@ -137,7 +144,10 @@ int run_batch(const SearchArgs& a, const engine::Index& index) {
   TerminalProgress progress;
   const auto batch = searcher.search_batch(queries, a.threads, a.quiet ? nullptr : &progress);
   std::string scores = a.scores;
-  if (scores.empty()) scores = searcher.options().bm25.length_mode == sparse::LengthMode::lucene && !a.exact ? "anserini" : "raw";
+  if (scores.empty())
+    scores = searcher.options().bm25.length_mode == sparse::LengthMode::lucene && !a.exact
+                 ? "anserini"
+                 : "raw";
   io::RunScoreFormat format;
   if (scores == "anserini") {
     format = io::RunScoreFormat::anserini;
@@ -158,9 +168,11 @@ int run_batch(const SearchArgs& a, const engine::Index& index) {
     fmt::print("{}\n", stats);
   } else if (!a.quiet) {
     const auto l = batch.latency();
-    fmt::print("searched {} queries -> {} ({:.2f} s, {:.0f} queries/s on {} thread{}; latency mean {:.0f} us, p50 {:.0f}, p99 {:.0f})\n",
-               batch.results.size(), a.run, batch.wall_seconds, batch.qps(), batch.threads, batch.threads == 1 ? "" : "s",
-               l.mean, l.p50, l.p99);
+    fmt::print(
+        "searched {} queries -> {} ({:.2f} s, {:.0f} queries/s on {} thread{}; latency mean {:.0f} "
+        "us, p50 {:.0f}, p99 {:.0f})\n",
+        batch.results.size(), a.run, batch.wall_seconds, batch.qps(), batch.threads,
+        batch.threads == 1 ? "" : "s", l.mean, l.p50, l.p99);
     fmt::print("settings: {}\n", searcher.settings_json());
   }
   return 0;
@@ -168,8 +180,10 @@ int run_batch(const SearchArgs& a, const engine::Index& index) {
 
 int run_search(const SearchArgs& a) {
   const bool single = !a.query.empty();
-  if (single == !a.queries.empty()) fail(ErrorKind::invalid_argument, "give either --queries FILE (with --run) or --query TEXT");
-  if (!single && a.run.empty()) fail(ErrorKind::invalid_argument, "--queries needs --run FILE for the results");
+  if (single == !a.queries.empty())
+    fail(ErrorKind::invalid_argument, "give either --queries FILE (with --run) or --query TEXT");
+  if (!single && a.run.empty())
+    fail(ErrorKind::invalid_argument, "--queries needs --run FILE for the results");
   const auto index = engine::Index::open(a.index);
   return single ? run_single(a, index) : run_batch(a, index);
 }
@@ -178,33 +192,48 @@ int run_search(const SearchArgs& a) {
 
 void add_search_command(CLI::App& app, Action& run) {
   auto a = std::make_shared<SearchArgs>();
-  auto* cmd = app.add_subcommand("search", "Search an index with BM25: a query file to a TREC run, or one query");
+  auto* cmd = app.add_subcommand(
+      "search", "Search an index with BM25: a query file to a TREC run, or one query");
   cmd->footer(
-      "With no options the results reproduce Anserini's BM25 runs (Lucene's analyzer, k1 0.9, b 0.4,\n"
-      "Lucene's one-byte length norms, ties broken by document id, scores rounded as Anserini writes\n"
+      "With no options the results reproduce Anserini's BM25 runs (Lucene's analyzer, k1 0.9, b "
+      "0.4,\n"
+      "Lucene's one-byte length norms, ties broken by document id, scores rounded as Anserini "
+      "writes\n"
       "them). --exact uses exact document lengths and writes unrounded scores. Examples:\n"
-      "  tandem search --index out/scifact --queries data/scifact/queries.test.tsv --run run.txt --stats stats.json\n"
+      "  tandem search --index out/scifact --queries data/scifact/queries.test.tsv --run run.txt "
+      "--stats stats.json\n"
       "  tandem search --index out/scifact --query \"vitamin D and bone density\"");
   cmd->add_option("--index", a->index, "Index directory")->required();
-  cmd->add_option("--queries", a->queries, "Query file: TSV qid<TAB>text, or JSONL ({\"_id\",\"text\"} BEIR, {\"qid\",\"query\"})");
+  cmd->add_option(
+      "--queries", a->queries,
+      "Query file: TSV qid<TAB>text, or JSONL ({\"_id\",\"text\"} BEIR, {\"qid\",\"query\"})");
   cmd->add_option("--run", a->run, "TREC run file to write (qid Q0 docid rank score tag)");
   cmd->add_option("--query", a->query, "One query: print its hits with their documents");
   cmd->add_option("--k", a->k, "Hits per query (default 1000 for a run, 10 for --query)");
-  cmd->add_option("--threads", a->threads, "Search threads for a query file (0 = all cores)")->capture_default_str();
-  cmd->add_option("--stats", a->stats, "Write batch statistics as JSON: queries, qps, latency_us {mean, p50, p90, p99, max}, settings");
+  cmd->add_option("--threads", a->threads, "Search threads for a query file (0 = all cores)")
+      ->capture_default_str();
+  cmd->add_option("--stats", a->stats,
+                  "Write batch statistics as JSON: queries, qps, latency_us {mean, p50, p90, p99, "
+                  "max}, settings");
   cmd->add_option("--k1", a->k1, "BM25 k1")->capture_default_str();
   cmd->add_option("--b", a->b, "BM25 b")->capture_default_str();
-  cmd->add_option("--lengths", a->lengths, "Document lengths: lucene (one-byte norms, Anserini-identical) or exact")
+  cmd->add_option("--lengths", a->lengths,
+                  "Document lengths: lucene (one-byte norms, Anserini-identical) or exact")
       ->capture_default_str();
   cmd->add_flag("--exact", a->exact, "Exact lengths and raw scores: --lengths exact --scores raw");
-  cmd->add_option("--scores", a->scores, "Run scores: anserini (4 decimals, ties perturbed as Anserini does) or raw "
-                                         "(default: anserini, raw with --exact)");
+  cmd->add_option("--scores", a->scores,
+                  "Run scores: anserini (4 decimals, ties perturbed as Anserini does) or raw "
+                  "(default: anserini, raw with --exact)");
   cmd->add_option("--algorithm", a->algorithm,
-                  "Query algorithm (all give identical results): exhaustive, maxscore, wand, block_max_wand (bmw), "
+                  "Query algorithm (all give identical results): exhaustive, maxscore, wand, "
+                  "block_max_wand (bmw), "
                   "block_max_maxscore (bmm)")
       ->capture_default_str();
-  cmd->add_option("--fields", a->fields, "Fields to search with weights, e.g. --fields title=1 contents=1 (default: all, weight 1)");
-  cmd->add_flag("--remove-query", a->remove_query, "Drop hits whose id equals the query id (Anserini's -removeQuery, used for BEIR)");
+  cmd->add_option(
+      "--fields", a->fields,
+      "Fields to search with weights, e.g. --fields title=1 contents=1 (default: all, weight 1)");
+  cmd->add_flag("--remove-query", a->remove_query,
+                "Drop hits whose id equals the query id (Anserini's -removeQuery, used for BEIR)");
   cmd->add_option("--tag", a->tag, "Run tag (6th column)")->capture_default_str();
   cmd->add_flag("--json", a->json, "Print the statistics (or, with --query, the hits) as JSON");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress and no summary");

@@ -1,12 +1,13 @@
 // `tandem verify`: checks every checksum and structure of an index.
-#include <fmt/format.h>
-
 #include <chrono>
 #include <memory>
 
-#include "commands.hpp"
+#include <fmt/format.h>
+
 #include "tandem/core/error.hpp"
 #include "tandem/engine/engine.hpp"
+
+#include "commands.hpp"
 #include "terminal_progress.hpp"
 
 namespace tandem::cli {
@@ -28,10 +29,12 @@ int run_verify(const VerifyArgs& a) {
     fmt::print("FAILED: {}\n", e.what());
     return 1;
   }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  fmt::print("OK: {} documents in {} segment{}; every checksum and structure verified in {:.2f} s\n",
-             index.reader().num_docs(), index.reader().segments().size(),
-             index.reader().segments().size() == 1 ? "" : "s", secs);
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print(
+      "OK: {} documents in {} segment{}; every checksum and structure verified in {:.2f} s\n",
+      index.reader().num_docs(), index.reader().segments().size(),
+      index.reader().segments().size() == 1 ? "" : "s", secs);
   return 0;
 }
 
@@ -39,7 +42,8 @@ int run_verify(const VerifyArgs& a) {
 
 void add_verify_command(CLI::App& app, Action& run) {
   auto a = std::make_shared<VerifyArgs>();
-  auto* cmd = app.add_subcommand("verify", "Check an index: checksums of every file, and every structure (exit 1 if damaged)");
+  auto* cmd = app.add_subcommand(
+      "verify", "Check an index: checksums of every file, and every structure (exit 1 if damaged)");
   cmd->add_option("--index", a->index, "Index directory")->required();
   cmd->callback([&run, a] { run = [a] { return run_verify(*a); }; });
 }

@@ -1,9 +1,9 @@
 // The `tandem` command-line tool: one file per subcommand, each a thin adapter over the engine.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
+
+#include <CLI/CLI.hpp>
 
 namespace tandem::cli {
 

@@ -1,12 +1,13 @@
 // Entry point of the `tandem` tool: parses the command line, runs one subcommand, and turns
 // tandem::Error into a one-line message and a non-zero exit code.
-#include <fmt/core.h>
-
 #include <cstdio>
 #include <exception>
 
-#include "commands.hpp"
+#include <fmt/core.h>
+
 #include "tandem/core/error.hpp"
+
+#include "commands.hpp"
 
 namespace {
 
@@ -14,12 +15,18 @@ namespace {
 // error, 3 missing file or index, 4 corrupt index, 5 I/O error, 6 unsupported, 7 limit exceeded.
 int exit_code(tandem::ErrorKind kind) {
   switch (kind) {
-    case tandem::ErrorKind::invalid_argument: return 2;
-    case tandem::ErrorKind::not_found: return 3;
-    case tandem::ErrorKind::corruption: return 4;
-    case tandem::ErrorKind::io: return 5;
-    case tandem::ErrorKind::unsupported: return 6;
-    case tandem::ErrorKind::limit_exceeded: return 7;
+    case tandem::ErrorKind::invalid_argument:
+      return 2;
+    case tandem::ErrorKind::not_found:
+      return 3;
+    case tandem::ErrorKind::corruption:
+      return 4;
+    case tandem::ErrorKind::io:
+      return 5;
+    case tandem::ErrorKind::unsupported:
+      return 6;
+    case tandem::ErrorKind::limit_exceeded:
+      return 7;
   }
   return 1;
 }
@@ -28,7 +35,8 @@ int exit_code(tandem::ErrorKind kind) {
 
 int main(int argc, char** argv) {
   CLI::App app{"tandem " TANDEM_VERSION
-               " - one retrieval engine: BM25 that reproduces Anserini, and trec_eval-identical evaluation.\n"
+               " - one retrieval engine: BM25 that reproduces Anserini, and trec_eval-identical "
+               "evaluation.\n"
                "Run `tandem COMMAND --help` for the options of a command."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "tandem " TANDEM_VERSION);

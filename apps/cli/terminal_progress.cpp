@@ -1,16 +1,18 @@
 #include "terminal_progress.hpp"
 
+#include <cstdio>
+
 #include <fmt/format.h>
 #include <unistd.h>
-
-#include <cstdio>
 
 namespace tandem::cli {
 
 namespace {
 
 // Stages whose counts are bytes.
-bool counts_bytes(std::string_view stage) { return stage == "indexing"; }
+bool counts_bytes(std::string_view stage) {
+  return stage == "indexing";
+}
 
 std::string human(std::uint64_t n, bool bytes) {
   if (!bytes) return fmt::format("{}", n);
@@ -38,12 +40,15 @@ void TerminalProgress::update(std::string_view stage, std::uint64_t done, std::u
   const double secs = std::chrono::duration<double>(now - stage_start_).count();
   std::string line = fmt::format("{}: ", stage);
   if (total > 0) {
-    line += fmt::format("{:3.0f}% ({} of {}", 100.0 * static_cast<double>(done) / static_cast<double>(total),
+    line += fmt::format("{:3.0f}% ({} of {}",
+                        100.0 * static_cast<double>(done) / static_cast<double>(total),
                         human(done, bytes), human(total, bytes));
   } else {
     line += fmt::format("({}", human(done, bytes));
   }
-  if (secs > 0.5) line += fmt::format(", {}/s", human(static_cast<std::uint64_t>(static_cast<double>(done) / secs), bytes));
+  if (secs > 0.5)
+    line += fmt::format(", {}/s",
+                        human(static_cast<std::uint64_t>(static_cast<double>(done) / secs), bytes));
   line += ")";
   const std::size_t width = line.size();
   if (width < last_width_) line.append(last_width_ - width, ' ');

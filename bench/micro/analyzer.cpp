@@ -8,14 +8,15 @@
 //   build/bench/bench/bench_analyzer
 // Reports bytes/s (input UTF-8) and tokens/s (terms produced, or tokens for the tokenizer alone).
 // bench/macro/lucene_analyzer_bench.sh measures Lucene on the same corpus for comparison.
-#include <benchmark/benchmark.h>
+#include "tandem/text/analyzer.hpp"
 
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include <benchmark/benchmark.h>
+
 #include "tandem/io/line_reader.hpp"
-#include "tandem/text/analyzer.hpp"
 #include "tandem/text/porter_stemmer.hpp"
 #include "tandem/text/record_parser.hpp"
 #include "tandem/text/standard_tokenizer.hpp"
@@ -27,7 +28,8 @@ using namespace tandem;
 const std::vector<std::string>& corpus() {
   static const std::vector<std::string> texts = [] {
     const char* env = std::getenv("TANDEM_BENCH_CORPUS");
-    const std::string path = env != nullptr ? env : std::string(TANDEM_SOURCE_DIR) + "/data/scifact/corpus.jsonl.gz";
+    const std::string path =
+        env != nullptr ? env : std::string(TANDEM_SOURCE_DIR) + "/data/scifact/corpus.jsonl.gz";
     std::vector<std::string> out;
     io::LineReader reader(path);
     text::RecordParser parser;
@@ -63,12 +65,19 @@ void analyze(benchmark::State& state, const char* preset) {
     benchmark::DoNotOptimize(terms);
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * corpus_bytes()));
-  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(produced), benchmark::Counter::kIsRate);
+  state.counters["tokens/s"] =
+      benchmark::Counter(static_cast<double>(produced), benchmark::Counter::kIsRate);
 }
 
-void BM_Analyze_English(benchmark::State& state) { analyze(state, "english"); }
-void BM_Analyze_EnglishNoStem(benchmark::State& state) { analyze(state, "english-nostem"); }
-void BM_Analyze_Whitespace(benchmark::State& state) { analyze(state, "whitespace"); }
+void BM_Analyze_English(benchmark::State& state) {
+  analyze(state, "english");
+}
+void BM_Analyze_EnglishNoStem(benchmark::State& state) {
+  analyze(state, "english-nostem");
+}
+void BM_Analyze_Whitespace(benchmark::State& state) {
+  analyze(state, "whitespace");
+}
 
 void BM_StandardTokenizer(benchmark::State& state) {
   const text::StandardTokenizer tokenizer;
@@ -83,7 +92,8 @@ void BM_StandardTokenizer(benchmark::State& state) {
     }
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * corpus_bytes()));
-  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
+  state.counters["tokens/s"] =
+      benchmark::Counter(static_cast<double>(tokens), benchmark::Counter::kIsRate);
 }
 
 // The Porter stemmer alone, on the lower-cased, stop-filtered terms of the corpus.
@@ -106,8 +116,8 @@ void BM_PorterStemmer(benchmark::State& state) {
     }
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
-  state.counters["terms/s"] =
-      benchmark::Counter(static_cast<double>(state.iterations() * words.size()), benchmark::Counter::kIsRate);
+  state.counters["terms/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * words.size()), benchmark::Counter::kIsRate);
 }
 
 BENCHMARK(BM_Analyze_English)->Unit(benchmark::kMillisecond);

@@ -1,12 +1,12 @@
 #include "tandem/engine/engine.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <numeric>
+
+#include <nlohmann/json.hpp>
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
@@ -34,7 +34,9 @@ std::string to_json(const index::BuildReport& r) {
       {"terms", r.terms},
       {"postings", r.postings},
       {"postings_bytes", r.postings_bytes},
-      {"bytes_per_posting", r.postings > 0 ? static_cast<double>(r.postings_bytes) / static_cast<double>(r.postings) : 0.0},
+      {"bytes_per_posting",
+       r.postings > 0 ? static_cast<double>(r.postings_bytes) / static_cast<double>(r.postings)
+                      : 0.0},
       {"generation", r.generation},
       {"read_seconds", r.read_seconds},
       {"write_seconds", r.write_seconds},
@@ -56,20 +58,25 @@ std::string Index::info_json() const {
   for (const auto& seg : r.segments()) {
     json fields = json::object();
     for (const auto& [name, f] : seg->info().fields) {
-      fields[name] = {{"doc_count", f.stats.doc_count},
-                      {"sum_total_term_freq", f.stats.sum_total_term_freq},
-                      {"terms", f.num_terms},
-                      {"postings", f.num_postings},
-                      {"postings_bytes", f.postings_bytes},
-                      {"bytes_per_posting",
-                       f.num_postings > 0 ? static_cast<double>(f.postings_bytes) / static_cast<double>(f.num_postings) : 0.0}};
+      fields[name] = {
+          {"doc_count", f.stats.doc_count},
+          {"sum_total_term_freq", f.stats.sum_total_term_freq},
+          {"terms", f.num_terms},
+          {"postings", f.num_postings},
+          {"postings_bytes", f.postings_bytes},
+          {"bytes_per_posting", f.num_postings > 0 ? static_cast<double>(f.postings_bytes) /
+                                                         static_cast<double>(f.num_postings)
+                                                   : 0.0}};
     }
     std::uint64_t bytes = 0;
     for (const auto& e : std::filesystem::directory_iterator(r.dir() / seg->info().name)) {
       if (e.is_regular_file()) bytes += e.file_size();
     }
     total_bytes += bytes;
-    segments.push_back({{"name", seg->info().name}, {"documents", seg->num_docs()}, {"bytes", bytes}, {"fields", fields}});
+    segments.push_back({{"name", seg->info().name},
+                        {"documents", seg->num_docs()},
+                        {"bytes", bytes},
+                        {"fields", fields}});
   }
   json fields = json::object();
   for (std::size_t f = 0; f < r.field_names().size(); ++f) {
@@ -77,7 +84,9 @@ std::string Index::info_json() const {
     fields[r.field_names()[f]] = {
         {"doc_count", s.doc_count},
         {"sum_total_term_freq", s.sum_total_term_freq},
-        {"avgdl", s.doc_count > 0 ? static_cast<double>(s.sum_total_term_freq) / static_cast<double>(s.doc_count) : 0.0}};
+        {"avgdl", s.doc_count > 0 ? static_cast<double>(s.sum_total_term_freq) /
+                                        static_cast<double>(s.doc_count)
+                                  : 0.0}};
   }
   const json j = {
       {"index", r.dir().string()},
@@ -96,7 +105,9 @@ std::string Index::info_json() const {
   return j.dump(2);
 }
 
-void Index::verify(ProgressSink* progress) const { reader_->verify(progress); }
+void Index::verify(ProgressSink* progress) const {
+  reader_->verify(progress);
+}
 
 std::optional<std::string> Index::document(std::string_view id) const {
   const auto at = reader_->find(id);
@@ -117,7 +128,8 @@ LatencySummary BatchResult::latency() const {
   std::sort(lat.begin(), lat.end());
   // Nearest rank: the smallest value with at least p% of the values at or below it.
   const auto pct = [&](double p) {
-    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(lat.size())));
+    const auto rank =
+        static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(lat.size())));
     return lat[std::clamp<std::size_t>(rank, 1, lat.size()) - 1];
   };
   s.mean = std::accumulate(lat.begin(), lat.end(), 0.0) / static_cast<double>(lat.size());
@@ -131,16 +143,19 @@ LatencySummary BatchResult::latency() const {
 Searcher::Searcher(const Index& index, SearchOptions options)
     : index_(index), options_(std::move(options)), bm25_(index.shared_reader(), options_.bm25) {
   if (options_.k == 0) fail(ErrorKind::invalid_argument, "k must be at least 1");
-  if (options_.k > 1'000'000) fail(ErrorKind::limit_exceeded, "k = {} is over the limit of 1,000,000", options_.k);
+  if (options_.k > 1'000'000)
+    fail(ErrorKind::limit_exceeded, "k = {} is over the limit of 1,000,000", options_.k);
 }
 
 namespace {
 
-void to_hits(const index::IndexReader& reader, const std::vector<pipeline::IndexHit>& found, std::vector<Hit>& out) {
+void to_hits(const index::IndexReader& reader, const std::vector<pipeline::IndexHit>& found,
+             std::vector<Hit>& out) {
   out.clear();
   out.reserve(found.size());
   std::string scratch;
-  for (const auto& h : found) out.push_back({std::string(reader.external_id(h.at, scratch)), h.score, h.at});
+  for (const auto& h : found)
+    out.push_back({std::string(reader.external_id(h.at, scratch)), h.score, h.at});
 }
 
 }  // namespace
@@ -154,7 +169,8 @@ std::vector<Hit> Searcher::search(std::string_view query) const {
   return hits;
 }
 
-BatchResult Searcher::search_batch(std::span<const io::QueryText> queries, unsigned threads, ProgressSink* progress) const {
+BatchResult Searcher::search_batch(std::span<const io::QueryText> queries, unsigned threads,
+                                   ProgressSink* progress) const {
   BatchResult batch;
   batch.threads = resolve_threads(threads);
   batch.results.resize(queries.size());
@@ -165,7 +181,8 @@ BatchResult Searcher::search_batch(std::span<const io::QueryText> queries, unsig
   parallel_for(queries.size(), batch.threads, [&](std::size_t i, unsigned w) {
     QueryResult& r = batch.results[i];
     const auto t0 = Clock::now();
-    bm25_.search(queries[i].text, options_.k + (options_.remove_query ? 1 : 0), contexts[w], found[w]);
+    bm25_.search(queries[i].text, options_.k + (options_.remove_query ? 1 : 0), contexts[w],
+                 found[w]);
     to_hits(index_.reader(), found[w], r.hits);
     if (options_.remove_query) {
       std::erase_if(r.hits, [&](const Hit& h) { return h.id == queries[i].id; });
@@ -174,7 +191,8 @@ BatchResult Searcher::search_batch(std::span<const io::QueryText> queries, unsig
     r.latency_us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
     r.qid = queries[i].id;
     const std::size_t n = ++done;
-    if (progress != nullptr && (n % 64 == 0 || n == queries.size())) progress->update("searching", n, queries.size());
+    if (progress != nullptr && (n % 64 == 0 || n == queries.size()))
+      progress->update("searching", n, queries.size());
   });
   batch.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (progress != nullptr) progress->finish("searching");
@@ -184,7 +202,8 @@ BatchResult Searcher::search_batch(std::span<const io::QueryText> queries, unsig
 std::string Searcher::settings_json() const {
   const auto& o = options_.bm25;
   json fields = json::array();
-  for (const auto& f : bm25_.options().fields) fields.push_back({{"field", f.field}, {"weight", f.weight}});
+  for (const auto& f : bm25_.options().fields)
+    fields.push_back({{"field", f.field}, {"weight", f.weight}});
   const json j = {
       {"retriever", "bm25"},
       {"k", options_.k},
@@ -210,7 +229,8 @@ std::string batch_stats_json(const BatchResult& batch, const Searcher& searcher)
       {"threads", batch.threads},
       {"wall_seconds", batch.wall_seconds},
       {"qps", batch.qps()},
-      {"latency_us", {{"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p99", l.p99}, {"max", l.max}}},
+      {"latency_us",
+       {{"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p99", l.p99}, {"max", l.max}}},
       {"hits", hits},
       {"settings", json::parse(searcher.settings_json())},
   };

@@ -1,8 +1,8 @@
 #include "tandem/index/corpus_parser.hpp"
 
-#include <simdjson.h>
-
 #include <algorithm>
+
+#include <simdjson.h>
 
 #include "tandem/core/error.hpp"
 
@@ -28,9 +28,9 @@ std::vector<std::string> field_names(FieldLayout layout) {
 struct CorpusParser::Impl {
   FieldLayout layout;
   simdjson::ondemand::parser parser;
-  std::string id_number;   // an id given as a JSON number, as written
-  std::string flat_text;   // title + "\n" + text
-  std::string padded;      // parse_copy's buffer
+  std::string id_number;  // an id given as a JSON number, as written
+  std::string flat_text;  // title + "\n" + text
+  std::string padded;     // parse_copy's buffer
   ParsedDocument doc;
 };
 
@@ -108,7 +108,8 @@ const ParsedDocument& CorpusParser::parse(std::string_view line, std::size_t rea
   }
   // Anything after the object (a second value on the line) is an error, not silently ignored.
   const char* rest = nullptr;
-  if (json.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) bad_json(simdjson::TRAILING_CONTENT);
+  if (json.current_location().get(rest) != simdjson::OUT_OF_BOUNDS)
+    bad_json(simdjson::TRAILING_CONTENT);
   if (!has_id) fail(ErrorKind::invalid_argument, "document has no id (expected \"_id\" or \"id\")");
   if (id.empty()) fail(ErrorKind::invalid_argument, "document id is empty");
   if (id.size() > 1024) fail(ErrorKind::limit_exceeded, "document id longer than 1024 bytes");
@@ -148,16 +149,18 @@ std::vector<std::filesystem::path> list_corpus_files(const std::filesystem::path
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
     const std::string name = entry.path().filename().string();
-    const auto ends_with = [&](std::string_view s) { return name.size() >= s.size() && name.ends_with(s); };
-    if (entry.is_regular_file() &&
-        (ends_with(".jsonl") || ends_with(".json") || ends_with(".jsonl.gz") || ends_with(".json.gz"))) {
+    const auto ends_with = [&](std::string_view s) {
+      return name.size() >= s.size() && name.ends_with(s);
+    };
+    if (entry.is_regular_file() && (ends_with(".jsonl") || ends_with(".json") ||
+                                    ends_with(".jsonl.gz") || ends_with(".json.gz"))) {
       files.push_back(entry.path());
     }
   }
   std::sort(files.begin(), files.end());
   if (files.empty()) {
-    fail(ErrorKind::not_found, "{}: directory has no *.jsonl, *.json, *.jsonl.gz or *.json.gz files",
-         corpus.string());
+    fail(ErrorKind::not_found,
+         "{}: directory has no *.jsonl, *.json, *.jsonl.gz or *.json.gz files", corpus.string());
   }
   return files;
 }

@@ -20,7 +20,8 @@ FieldStats compute_stats(std::span<const std::uint32_t> lengths) {
 
 // Payload: u64 num_docs, u64 doc_count, u64 sum_total_term_freq, u64 reserved,
 // u32 lengths[num_docs], u8 norms[num_docs].
-FieldStats write_doc_lengths(const std::filesystem::path& path, std::span<const std::uint32_t> lengths) {
+FieldStats write_doc_lengths(const std::filesystem::path& path,
+                             std::span<const std::uint32_t> lengths) {
   const FieldStats stats = compute_stats(lengths);
   std::vector<std::uint8_t> norms(lengths.size());
   for (std::size_t i = 0; i < lengths.size(); ++i) norms[i] = sparse::lucene_norm(lengths[i]);
@@ -35,7 +36,8 @@ FieldStats write_doc_lengths(const std::filesystem::path& path, std::span<const 
   return stats;
 }
 
-DocLengthsFile::DocLengthsFile(const std::filesystem::path& path) : file_(path, io::FileKind::doc_lengths) {
+DocLengthsFile::DocLengthsFile(const std::filesystem::path& path)
+    : file_(path, io::FileKind::doc_lengths) {
   const io::ByteView view(file_.payload(), file_.path());
   const auto num_docs = view.read<std::uint64_t>(0, "document count");
   if (num_docs >= UINT32_MAX) view.corrupt("impossible document count");
@@ -49,7 +51,8 @@ void DocLengthsFile::verify() const {
   file_.verify();
   for (std::size_t i = 0; i < lengths_.size(); ++i) {
     if (norms_[i] != sparse::lucene_norm(lengths_[i])) {
-      fail(ErrorKind::corruption, "{}: norm of document {} does not match its length", file_.path(), i);
+      fail(ErrorKind::corruption, "{}: norm of document {} does not match its length", file_.path(),
+           i);
     }
   }
   if (compute_stats(lengths_) != stats_) {

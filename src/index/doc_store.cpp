@@ -1,11 +1,12 @@
 #include "tandem/index/doc_store.hpp"
 
-#include <zstd.h>
-
 #include <algorithm>
 #include <cstring>
 
+#include <zstd.h>
+
 #include "tandem/core/error.hpp"
+#include "tandem/core/parallel.hpp"
 #include "tandem/io/byte_view.hpp"
 
 namespace tandem::index {
@@ -14,42 +15,67 @@ namespace tandem::index {
 // u64 num_docs, u64 num_blocks, u64 table_offset. A decompressed block is u32 count,
 // u32 ends[count] (end offsets of the documents after the ends array), document bytes.
 
-DocStoreWriter::DocStoreWriter(const std::filesystem::path& path, int zstd_level, std::size_t block_bytes)
-    : file_(path, io::FileKind::doc_store), level_(zstd_level), block_bytes_(block_bytes) {
-  context_ = ZSTD_createCCtx();
-  if (context_ == nullptr) fail(ErrorKind::io, "cannot create a zstd compression context");
+DocStoreWriter::DocStoreWriter(const std::filesystem::path& path, unsigned threads, int zstd_level,
+                               std::size_t block_bytes)
+    : file_(path, io::FileKind::doc_store),
+      threads_(std::max(1u, threads)),
+      level_(zstd_level),
+      block_bytes_(block_bytes) {
+  for (unsigned t = 0; t < threads_; ++t) {
+    contexts_.push_back(ZSTD_createCCtx());
+    if (contexts_.back() == nullptr) fail(ErrorKind::io, "cannot create a zstd compression context");
+  }
 }
 
-DocStoreWriter::~DocStoreWriter() { ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(context_)); }
+DocStoreWriter::~DocStoreWriter() {
+  for (void* c : contexts_) ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(c));
+}
 
 void DocStoreWriter::add(std::string_view document) {
-  if (document.size() > (1u << 30)) fail(ErrorKind::limit_exceeded, "a stored document is larger than 1 GiB");
+  if (document.size() > (1u << 30)) {
+    fail(ErrorKind::limit_exceeded, "a stored document is larger than 1 GiB");
+  }
   block_.append(document);
   ends_.push_back(static_cast<std::uint32_t>(block_.size()));
   ++num_docs_;
-  if (block_.size() >= block_bytes_) flush_block();
+  if (block_.size() >= block_bytes_) close_block();
 }
 
-void DocStoreWriter::flush_block() {
+void DocStoreWriter::close_block() {
   if (ends_.empty()) return;
-  std::string raw;
-  raw.resize(4 + ends_.size() * 4);
+  PendingBlock b;
+  b.raw.resize(4 + ends_.size() * 4);
   const auto count = static_cast<std::uint32_t>(ends_.size());
-  std::memcpy(raw.data(), &count, 4);
-  std::memcpy(raw.data() + 4, ends_.data(), ends_.size() * 4);
-  raw.append(block_);
-  compressed_.resize(ZSTD_compressBound(raw.size()));
-  const std::size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(context_), compressed_.data(),
-                                          compressed_.size(), raw.data(), raw.size(), level_);
-  if (ZSTD_isError(n)) fail(ErrorKind::io, "zstd compression failed: {}", ZSTD_getErrorName(n));
-  blocks_.push_back({file_.payload_offset(), static_cast<std::uint32_t>(n), num_docs_ - count});
-  file_.write(compressed_.data(), n);
+  std::memcpy(b.raw.data(), &count, 4);
+  std::memcpy(b.raw.data() + 4, ends_.data(), ends_.size() * 4);
+  b.raw.append(block_);
+  b.first_doc = block_first_doc_;
+  pending_.push_back(std::move(b));
+  block_first_doc_ = num_docs_;
   block_.clear();
   ends_.clear();
+  if (pending_.size() >= 64) flush_pending();
+}
+
+void DocStoreWriter::flush_pending() {
+  parallel_for(pending_.size(), threads_, [&](std::size_t i, unsigned worker) {
+    PendingBlock& b = pending_[i];
+    b.compressed.resize(ZSTD_compressBound(b.raw.size()));
+    const std::size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(contexts_[worker]), b.compressed.data(),
+                                            b.compressed.size(), b.raw.data(), b.raw.size(), level_);
+    if (ZSTD_isError(n)) fail(ErrorKind::io, "zstd compression failed: {}", ZSTD_getErrorName(n));
+    b.compressed.resize(n);
+  });
+  for (const PendingBlock& b : pending_) {
+    blocks_.push_back({file_.payload_offset(), static_cast<std::uint32_t>(b.compressed.size()), b.first_doc});
+    file_.write(b.compressed.data(), b.compressed.size());
+  }
+  pending_.clear();
 }
 
 void DocStoreWriter::commit() {
-  flush_block();
+  close_block();
+  flush_pending();
   file_.align(8);
   const std::uint64_t table_offset = file_.payload_offset();
   for (const auto& b : blocks_) {
@@ -89,7 +115,8 @@ std::string DocStore::decompress_block(std::size_t block) const {
   const auto& ref = blocks_[block];
   const auto* src = file_.payload().data() + ref.offset;
   const unsigned long long raw_size = ZSTD_getFrameContentSize(src, ref.compressed_size);
-  if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN || raw_size > (2ull << 30)) {
+  if (raw_size == ZSTD_CONTENTSIZE_ERROR || raw_size == ZSTD_CONTENTSIZE_UNKNOWN ||
+      raw_size > (2ull << 30)) {
     fail(ErrorKind::corruption, "{}: block {} is not a valid zstd frame", file_.path(), block);
   }
   std::string raw(raw_size, '\0');
@@ -102,7 +129,8 @@ std::string DocStore::decompress_block(std::size_t block) const {
   std::uint32_t count = 0;
   if (raw.size() >= 4) std::memcpy(&count, raw.data(), 4);
   if (raw.size() < 4 + std::uint64_t{count} * 4 || count != expected) {
-    fail(ErrorKind::corruption, "{}: block {} holds {} documents, the table says {}", file_.path(), block, count, expected);
+    fail(ErrorKind::corruption, "{}: block {} holds {} documents, the table says {}", file_.path(),
+         block, count, expected);
   }
   std::uint32_t prev = 0;
   for (std::uint32_t i = 0; i < count; ++i) {

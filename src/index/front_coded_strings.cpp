@@ -42,13 +42,16 @@ bool get_varint_checked(const char*& p, const char* end, std::uint64_t& v) {
 
 void FrontCodedWriter::add(std::string_view s, std::span<const std::uint64_t> values) {
   if (values.size() != values_per_entry_) {
-    fail(ErrorKind::invalid_argument, "front-coded entry with {} values, expected {}", values.size(), values_per_entry_);
+    fail(ErrorKind::invalid_argument, "front-coded entry with {} values, expected {}",
+         values.size(), values_per_entry_);
   }
   if (count_ > 0 && !(previous_ < s)) {
-    fail(ErrorKind::invalid_argument, "front-coded strings must be strictly increasing ('{}' after '{}')", s, previous_);
+    fail(ErrorKind::invalid_argument,
+         "front-coded strings must be strictly increasing ('{}' after '{}')", s, previous_);
   }
   if (values_per_entry_ > FrontCodedStrings::kMaxValues) {
-    fail(ErrorKind::invalid_argument, "front-coded entries hold at most {} values", FrontCodedStrings::kMaxValues);
+    fail(ErrorKind::invalid_argument, "front-coded entries hold at most {} values",
+         FrontCodedStrings::kMaxValues);
   }
   std::size_t shared = 0;
   const bool first_in_block = count_ % kFrontCodingBlock == 0;
@@ -96,7 +99,8 @@ FrontCodedStrings::FrontCodedStrings(const io::ByteView& view, std::uint64_t off
   if (values_per_entry_ > kMaxValues) view.corrupt("impossible number of values per entry");
   if (delta > values_per_entry_) view.corrupt("impossible delta column");
   delta_column_ = delta == 0 ? kNoDeltaColumn : delta - 1;
-  if (blocks != (count_ + kFrontCodingBlock - 1) / kFrontCodingBlock) view.corrupt("block count does not match the string count");
+  if (blocks != (count_ + kFrontCodingBlock - 1) / kFrontCodingBlock)
+    view.corrupt("block count does not match the string count");
   block_offsets_ = view.array<std::uint64_t>(offset + 32, blocks, "block offsets");
   const std::uint64_t data_offset = offset + 32 + blocks * 8;
   data_ = reinterpret_cast<const char*>(view.bytes(data_offset, data_size_, "string data").data());
@@ -139,7 +143,8 @@ std::string_view FrontCodedStrings::first_string(std::uint64_t block) const {
   return {p, len};
 }
 
-std::string_view FrontCodedStrings::get(std::uint64_t index, std::string& scratch, std::uint64_t* values) const {
+std::string_view FrontCodedStrings::get(std::uint64_t index, std::string& scratch,
+                                        std::uint64_t* values) const {
   std::uint64_t local[kMaxValues];
   std::uint64_t* v = values != nullptr ? values : local;
   const std::uint64_t block = index / kFrontCodingBlock;
@@ -184,17 +189,21 @@ void FrontCodedStrings::verify(const std::string& file) const {
     for (std::uint64_t i = 0; i < block_size(b); ++i) {
       std::uint64_t shared = 0, len = 0, v = 0;
       if (!get_varint_checked(p, block_end, shared) || !get_varint_checked(p, block_end, len) ||
-          (i == 0 && shared != 0) || shared > s.size() || len > static_cast<std::uint64_t>(block_end - p)) {
+          (i == 0 && shared != 0) || shared > s.size() ||
+          len > static_cast<std::uint64_t>(block_end - p)) {
         fail(ErrorKind::corruption, "{}: string {} is damaged", file, b * kFrontCodingBlock + i);
       }
       s.resize(shared);
       s.append(p, len);
       p += len;
       for (std::uint32_t k = 0; k < values_per_entry_; ++k) {
-        if (!get_varint_checked(p, block_end, v)) fail(ErrorKind::corruption, "{}: values of string {} are damaged", file, b * kFrontCodingBlock + i);
+        if (!get_varint_checked(p, block_end, v))
+          fail(ErrorKind::corruption, "{}: values of string {} are damaged", file,
+               b * kFrontCodingBlock + i);
       }
       if (b + i > 0 && !(previous < s)) {
-        fail(ErrorKind::corruption, "{}: strings are not strictly increasing at {}", file, b * kFrontCodingBlock + i);
+        fail(ErrorKind::corruption, "{}: strings are not strictly increasing at {}", file,
+             b * kFrontCodingBlock + i);
       }
       previous = s;
     }

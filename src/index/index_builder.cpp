@@ -89,7 +89,9 @@ class BatchReader {
   }
 
   std::uint64_t total_bytes() const { return total_bytes_; }
-  std::uint64_t consumed_bytes() const { return done_bytes_ + (reader_ ? reader_->bytes_consumed() : 0); }
+  std::uint64_t consumed_bytes() const {
+    return done_bytes_ + (reader_ ? reader_->bytes_consumed() : 0);
+  }
   const fs::path& file(std::uint32_t i) const { return files_[i]; }
 
  private:
@@ -183,14 +185,17 @@ struct WorkerState {
 };
 
 bool is_blank(std::string_view line) {
-  return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+  return std::all_of(line.begin(), line.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
 }
 
-void invert_text(const text::Analyzer& analyzer, std::string_view text, WorkerState& st, FieldDocs& fd) {
+void invert_text(const text::Analyzer& analyzer, std::string_view text, WorkerState& st,
+                 FieldDocs& fd) {
   st.terms.clear();
   analyzer.analyze(text, st.terms);
   st.term_ids.clear();
-  for (std::size_t i = 0; i < st.terms.size(); ++i) st.term_ids.push_back(fd.terms.intern(st.terms[i]));
+  for (std::size_t i = 0; i < st.terms.size(); ++i)
+    st.term_ids.push_back(fd.terms.intern(st.terms[i]));
   std::sort(st.term_ids.begin(), st.term_ids.end());
   for (std::size_t i = 0; i < st.term_ids.size();) {
     std::size_t j = i + 1;
@@ -203,14 +208,16 @@ void invert_text(const text::Analyzer& analyzer, std::string_view text, WorkerSt
   fd.lengths.push_back(static_cast<std::uint32_t>(st.terms.size()));
 }
 
-void process_line(const Batch& batch, std::size_t i, const text::Analyzer& analyzer, WorkerState& st) {
+void process_line(const Batch& batch, std::size_t i, const text::Analyzer& analyzer,
+                  WorkerState& st) {
   const std::string_view line = batch.lines[i];
   if (is_blank(line)) {
     ++st.blank_lines;
     return;
   }
   const Location where{batch.file, batch.first_line + i};
-  const std::size_t readable = static_cast<std::size_t>(batch.data.data() + batch.data.size() - line.data());
+  const std::size_t readable =
+      static_cast<std::size_t>(batch.data.data() + batch.data.size() - line.data());
   const ParsedDocument* doc = nullptr;
   try {
     doc = &st.parser.parse(line, readable);
@@ -222,7 +229,8 @@ void process_line(const Batch& batch, std::size_t i, const text::Analyzer& analy
   st.id_ends.push_back(st.ids.size());
   st.locations.push_back(where);
   if (st.spill) st.spill->append(line);
-  for (std::size_t f = 0; f < st.fields.size(); ++f) invert_text(analyzer, doc->fields[f], st, st.fields[f]);
+  for (std::size_t f = 0; f < st.fields.size(); ++f)
+    invert_text(analyzer, doc->fields[f], st, st.fields[f]);
 }
 
 struct DocRef {
@@ -244,9 +252,11 @@ InvertedField invert_field(std::vector<std::unique_ptr<WorkerState>>& workers, s
     const TermInterner& terms = workers[w]->fields[field].terms;
     for (std::uint32_t t = 0; t < terms.size(); ++t) refs.push_back({terms.term(t), w, t});
   }
-  std::sort(refs.begin(), refs.end(), [](const TermRef& a, const TermRef& b) { return a.term < b.term; });
+  std::sort(refs.begin(), refs.end(),
+            [](const TermRef& a, const TermRef& b) { return a.term < b.term; });
   std::vector<std::vector<std::uint32_t>> to_global(workers.size());
-  for (std::uint32_t w = 0; w < workers.size(); ++w) to_global[w].resize(workers[w]->fields[field].terms.size());
+  for (std::uint32_t w = 0; w < workers.size(); ++w)
+    to_global[w].resize(workers[w]->fields[field].terms.size());
   std::vector<std::string_view> global_terms;
   for (const auto& r : refs) {
     if (global_terms.empty() || global_terms.back() != r.term) global_terms.push_back(r.term);
@@ -299,17 +309,21 @@ std::optional<Manifest> prepare_directory(const BuildOptions& options) {
   std::error_code ec;
   if (fs::exists(dir / Manifest::kFileName, ec)) {
     if (!options.overwrite) {
-      fail(ErrorKind::invalid_argument, "{}: already holds an index; pass --overwrite to replace it", dir.string());
+      fail(ErrorKind::invalid_argument,
+           "{}: already holds an index; pass --overwrite to replace it", dir.string());
     }
     return Manifest::read(dir);
   }
   if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) fail(ErrorKind::invalid_argument, "{}: exists and is not a directory", dir.string());
+    if (!fs::is_directory(dir, ec))
+      fail(ErrorKind::invalid_argument, "{}: exists and is not a directory", dir.string());
     for (const auto& entry : fs::directory_iterator(dir)) {
       const std::string name = entry.path().filename().string();
-      const bool ours = name.starts_with("seg-") || name == "write.lock" || name.starts_with("manifest.json.tmp-");
+      const bool ours = name.starts_with("seg-") || name == "write.lock" ||
+                        name.starts_with("manifest.json.tmp-");
       if (!ours) {
-        fail(ErrorKind::invalid_argument, "{}: exists and is not a tandem index (it holds '{}'); refusing to write into it",
+        fail(ErrorKind::invalid_argument,
+             "{}: exists and is not a tandem index (it holds '{}'); refusing to write into it",
              dir.string(), name);
       }
     }
@@ -388,8 +402,9 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
     Batch batch = pending.get();
     if (batch.lines.empty()) break;
     pending = std::async(std::launch::async, [&] { return reader.next(); });
-    parallel_for(batch.lines.size(), threads,
-                 [&](std::size_t i, unsigned w) { process_line(batch, i, *analyzer, *workers[w]); }, 64);
+    parallel_for(
+        batch.lines.size(), threads,
+        [&](std::size_t i, unsigned w) { process_line(batch, i, *analyzer, *workers[w]); }, 64);
     if (!options.skip_bad) {
       for (const auto& w : workers) {
         if (!w->errors.empty()) {
@@ -401,7 +416,8 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
     bool any_error = false;
     for (const auto& w : workers) any_error = any_error || !w->errors.empty();
     if (any_error && !options.skip_bad) break;
-    if (progress != nullptr) progress->update("indexing", reader.consumed_bytes(), reader.total_bytes());
+    if (progress != nullptr)
+      progress->update("indexing", reader.consumed_bytes(), reader.total_bytes());
   }
   if (pending.valid()) pending.wait();
   if (progress != nullptr) progress->finish("indexing");
@@ -411,16 +427,20 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
     errors.insert(errors.end(), w->errors.begin(), w->errors.end());
     report.blank_lines += w->blank_lines;
   }
-  std::sort(errors.begin(), errors.end(), [](const LineError& a, const LineError& b) { return a.where < b.where; });
-  const auto describe = [&](const Location& l) { return fmt::format("{}:{}", reader.file(l.file).string(), l.line); };
+  std::sort(errors.begin(), errors.end(),
+            [](const LineError& a, const LineError& b) { return a.where < b.where; });
+  const auto describe = [&](const Location& l) {
+    return fmt::format("{}:{}", reader.file(l.file).string(), l.line);
+  };
   if (!errors.empty()) {
     if (!options.skip_bad) {
-      fail(ErrorKind::invalid_argument, "{}: {} (pass --skip-bad to skip malformed lines)", describe(errors[0].where),
-           errors[0].message);
+      fail(ErrorKind::invalid_argument, "{}: {} (pass --skip-bad to skip malformed lines)",
+           describe(errors[0].where), errors[0].message);
     }
     report.skipped_lines = errors.size();
     for (std::size_t i = 0; i < errors.size() && report.problems.size() < kMaxProblems; ++i) {
-      report.problems.push_back(fmt::format("skipped {}: {}", describe(errors[i].where), errors[i].message));
+      report.problems.push_back(
+          fmt::format("skipped {}: {}", describe(errors[i].where), errors[i].message));
     }
   }
   report.read_seconds = seconds_since(start);
@@ -446,7 +466,8 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
       ++duplicate_count;
       if (duplicates.size() < kMaxProblems) {
         duplicates.push_back(fmt::format("duplicate id '{}' at {} (first at {})", id_of(order[i]),
-                                         describe(loc_of(order[i])), describe(loc_of(kept.back()))));
+                                         describe(loc_of(order[i])),
+                                         describe(loc_of(kept.back()))));
       }
       continue;
     }
@@ -454,7 +475,8 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
   }
   if (duplicate_count > 0) {
     if (!options.skip_bad) {
-      fail(ErrorKind::invalid_argument, "{} duplicate document id{}: {}{} (pass --skip-bad to keep the first occurrence)",
+      fail(ErrorKind::invalid_argument,
+           "{} duplicate document id{}: {}{} (pass --skip-bad to keep the first occurrence)",
            duplicate_count, duplicate_count == 1 ? "" : "s", fmt::join(duplicates, "; "),
            duplicate_count > duplicates.size() ? "; ..." : "");
     }
@@ -463,7 +485,8 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
       if (report.problems.size() < 2 * kMaxProblems) report.problems.push_back("skipped " + d);
     }
   }
-  if (kept.size() >= kEndDoc) fail(ErrorKind::limit_exceeded, "more than {} documents in one segment", kEndDoc - 1);
+  if (kept.size() >= kEndDoc)
+    fail(ErrorKind::limit_exceeded, "more than {} documents in one segment", kEndDoc - 1);
   report.documents = kept.size();
 
   // Ids and stored documents in DocId order.
@@ -473,7 +496,7 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
   write_id_table(segment_files::ids(segment_dir), ids);
   if (options.settings.store) {
     for (auto& w : workers) w->spill->finish();
-    DocStoreWriter store(segment_files::store(segment_dir));
+    DocStoreWriter store(segment_files::store(segment_dir), threads);
     for (std::size_t d = 0; d < kept.size(); ++d) {
       store.add(workers[kept[d].worker]->spill->document(kept[d].index));
       if (progress != nullptr && d % 65536 == 0) progress->update("writing store", d, kept.size());
@@ -491,13 +514,15 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
     InvertedField inv = invert_field(workers, f, kept);
     for (std::size_t d = 0; d < kept.size(); ++d) has_terms[d] = has_terms[d] || inv.lengths[d] > 0;
     for (auto& w : workers) w->fields[f] = FieldDocs{};  // release the worker postings early
-    const SegmentFieldInfo info = write_inverted_field(segment_dir, fields[f], inv, threads, progress);
+    const SegmentFieldInfo info =
+        write_inverted_field(segment_dir, fields[f], inv, threads, progress);
     report.postings += info.num_postings;
     report.postings_bytes += info.postings_bytes;
     report.terms += info.num_terms;
     segment.fields[fields[f]] = info;
   }
-  report.empty_documents = static_cast<std::uint64_t>(std::count(has_terms.begin(), has_terms.end(), false));
+  report.empty_documents =
+      static_cast<std::uint64_t>(std::count(has_terms.begin(), has_terms.end(), false));
   io::sync_directory(segment_dir);
 
   manifest.segments.push_back(std::move(segment));

@@ -10,9 +10,11 @@ namespace tandem::index {
 namespace fs = std::filesystem;
 
 // Implemented in segment_verify.cpp: decodes every posting list of a field.
-void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs, const std::string& where);
+void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs,
+                           const std::string& where);
 
-SegmentReader::SegmentReader(const fs::path& index_dir, const SegmentInfo& info, const IndexSettings& settings)
+SegmentReader::SegmentReader(const fs::path& index_dir, const SegmentInfo& info,
+                             const IndexSettings& settings)
     : info_(info), field_names_(settings.fields()) {
   const fs::path dir = index_dir / info.name;
   ids_ = IdTable(segment_files::ids(dir));
@@ -23,8 +25,8 @@ SegmentReader::SegmentReader(const fs::path& index_dir, const SegmentInfo& info,
   if (settings.store) {
     store_.emplace(segment_files::store(dir));
     if (store_->size() != info.num_docs) {
-      fail(ErrorKind::corruption, "{}: holds {} documents, the manifest says {}", segment_files::store(dir).string(),
-           store_->size(), info.num_docs);
+      fail(ErrorKind::corruption, "{}: holds {} documents, the manifest says {}",
+           segment_files::store(dir).string(), store_->size(), info.num_docs);
     }
   }
   for (const auto& name : field_names_) {
@@ -34,8 +36,8 @@ SegmentReader::SegmentReader(const fs::path& index_dir, const SegmentInfo& info,
     const SegmentFieldInfo& expected = info.fields.at(name);
     const std::string lengths_path = segment_files::lengths(dir, name).string();
     if (f.lengths.size() != info.num_docs) {
-      fail(ErrorKind::corruption, "{}: holds {} lengths, the manifest says {} documents", lengths_path,
-           f.lengths.size(), info.num_docs);
+      fail(ErrorKind::corruption, "{}: holds {} lengths, the manifest says {} documents",
+           lengths_path, f.lengths.size(), info.num_docs);
     }
     if (f.lengths.stats() != expected.stats || f.terms.size() != expected.num_terms) {
       fail(ErrorKind::corruption, "{}: field statistics disagree with the manifest", lengths_path);
@@ -69,7 +71,8 @@ std::shared_ptr<const IndexReader> IndexReader::open(const fs::path& dir) {
     reader->field_names_ = reader->manifest_.settings.fields();
     try {
       for (const auto& seg : reader->manifest_.segments) {
-        reader->segments_.push_back(std::make_unique<SegmentReader>(dir, seg, reader->manifest_.settings));
+        reader->segments_.push_back(
+            std::make_unique<SegmentReader>(dir, seg, reader->manifest_.settings));
       }
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::not_found || attempt >= 3) throw;
@@ -85,7 +88,8 @@ std::size_t IndexReader::field_index(std::string_view name) const {
   for (std::size_t i = 0; i < field_names_.size(); ++i) {
     if (field_names_[i] == name) return i;
   }
-  fail(ErrorKind::not_found, "the index has no field '{}' (fields: {})", name, fmt::join(field_names_, ", "));
+  fail(ErrorKind::not_found, "the index has no field '{}' (fields: {})", name,
+       fmt::join(field_names_, ", "));
 }
 
 FieldStats IndexReader::field_stats(std::size_t field) const {
@@ -103,7 +107,9 @@ std::optional<DocLocation> IndexReader::find(std::string_view external_id) const
 
 std::string IndexReader::stored_document(const DocLocation& at) const {
   const DocStore* store = segments_.at(at.segment)->store();
-  if (store == nullptr) fail(ErrorKind::not_found, "{}: the index keeps no stored documents (built with --no-store)", dir_.string());
+  if (store == nullptr)
+    fail(ErrorKind::not_found, "{}: the index keeps no stored documents (built with --no-store)",
+         dir_.string());
   return store->get(at.doc);
 }
 

@@ -27,8 +27,9 @@ void pad_to(std::vector<std::byte>& out, std::size_t alignment) {
 
 }  // namespace
 
-SegmentFieldInfo write_inverted_field(const std::filesystem::path& segment_dir, std::string_view field,
-                                      const InvertedField& inv, unsigned threads, ProgressSink* progress) {
+SegmentFieldInfo write_inverted_field(const std::filesystem::path& segment_dir,
+                                      std::string_view field, const InvertedField& inv,
+                                      unsigned threads, ProgressSink* progress) {
   const std::size_t num_terms = inv.num_terms();
   std::vector<std::uint8_t> norms(inv.lengths.size());
   for (std::size_t d = 0; d < norms.size(); ++d) norms[d] = sparse::lucene_norm(inv.lengths[d]);
@@ -89,7 +90,8 @@ SegmentFieldInfo write_inverted_field(const std::filesystem::path& segment_dir, 
   postings.commit();
   if (progress != nullptr) progress->finish("writing postings");
 
-  write_term_dictionary(segment_files::terms(segment_dir, field), inv.term_bytes, inv.term_starts, entries);
+  write_term_dictionary(segment_files::terms(segment_dir, field), inv.term_bytes, inv.term_starts,
+                        entries);
   info.stats = write_doc_lengths(segment_files::lengths(segment_dir, field), inv.lengths);
   return info;
 }

@@ -1,9 +1,9 @@
 #include "tandem/index/manifest.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <fstream>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "tandem/core/error.hpp"
 #include "tandem/io/file_format.hpp"
@@ -54,7 +54,8 @@ Manifest Manifest::from_json(std::string_view text, const std::string& source) {
     }
     m.format_version = j.at("format_version").get<std::uint32_t>();
     if (m.format_version > kVersion) {
-      fail(ErrorKind::unsupported, "{}: index format version {} is newer than this build reads ({}); upgrade tandem",
+      fail(ErrorKind::unsupported,
+           "{}: index format version {} is newer than this build reads ({}); upgrade tandem",
            source, m.format_version, kVersion);
     }
     m.generation = j.at("generation").get<std::uint64_t>();
@@ -66,7 +67,8 @@ Manifest Manifest::from_json(std::string_view text, const std::string& source) {
     for (const json& sj : j.at("segments")) {
       SegmentInfo seg;
       seg.name = sj.at("name").get<std::string>();
-      if (seg.name.empty() || seg.name.find('/') != std::string::npos || seg.name.find("..") != std::string::npos) {
+      if (seg.name.empty() || seg.name.find('/') != std::string::npos ||
+          seg.name.find("..") != std::string::npos) {
         fail(ErrorKind::corruption, "{}: invalid segment name '{}'", source, seg.name);
       }
       seg.num_docs = sj.at("num_docs").get<std::uint32_t>();
@@ -80,14 +82,16 @@ Manifest Manifest::from_json(std::string_view text, const std::string& source) {
         seg.fields[name] = f;
       }
       for (const auto& field : m.settings.fields()) {
-        if (!seg.fields.contains(field)) fail(ErrorKind::corruption, "{}: segment {} lacks field {}", source, seg.name, field);
+        if (!seg.fields.contains(field))
+          fail(ErrorKind::corruption, "{}: segment {} lacks field {}", source, seg.name, field);
       }
       m.segments.push_back(std::move(seg));
     }
   } catch (const json::exception& e) {
     fail(ErrorKind::corruption, "{}: malformed manifest ({})", source, e.what());
   } catch (const Error& e) {
-    if (e.kind() == ErrorKind::invalid_argument) fail(ErrorKind::corruption, "{}: {}", source, e.what());
+    if (e.kind() == ErrorKind::invalid_argument)
+      fail(ErrorKind::corruption, "{}: {}", source, e.what());
     throw;
   }
   return m;
@@ -98,7 +102,8 @@ Manifest Manifest::read(const std::filesystem::path& dir) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::error_code ec;
-    if (!std::filesystem::exists(dir, ec)) fail(ErrorKind::not_found, "{}: no such index directory", dir.string());
+    if (!std::filesystem::exists(dir, ec))
+      fail(ErrorKind::not_found, "{}: no such index directory", dir.string());
     fail(ErrorKind::not_found, "{}: not a tandem index (no {})", dir.string(), kFileName);
   }
   std::ostringstream ss;

@@ -9,14 +9,16 @@
 
 namespace tandem::index {
 
-void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs, const std::string& where) {
+void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs,
+                           const std::string& where) {
   const auto payload = field.postings.payload();
   const auto norms = field.lengths.view().norms;
   std::vector<std::uint64_t> freq_sums(num_docs, 0);
   std::uint64_t end_of_previous = 0;
   field.terms.for_each([&](TermId, std::string_view term, const TermEntry& e) {
     if (e.postings_offset < end_of_previous) {
-      fail(ErrorKind::corruption, "{}: posting list of term '{}' overlaps the previous one", where, term);
+      fail(ErrorKind::corruption, "{}: posting list of term '{}' overlaps the previous one", where,
+           term);
     }
     std::size_t size = 0;
     try {
@@ -34,14 +36,16 @@ void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs, 
       ++docs;
     }
     if (docs != e.doc_freq || total != e.total_freq) {
-      fail(ErrorKind::corruption, "{}: term '{}' has {} postings and {} occurrences, the dictionary says {} and {}",
-           where, term, docs, total, e.doc_freq, e.total_freq);
+      fail(ErrorKind::corruption,
+           "{}: term '{}' has {} postings and {} occurrences, the dictionary says {} and {}", where,
+           term, docs, total, e.doc_freq, e.total_freq);
     }
   });
   const auto lengths = field.lengths.view().lengths;
   for (DocId d = 0; d < num_docs; ++d) {
     if (freq_sums[d] != lengths[d]) {
-      fail(ErrorKind::corruption, "{}: document {} has {} term occurrences in the postings but length {}", where, d,
+      fail(ErrorKind::corruption,
+           "{}: document {} has {} term occurrences in the postings but length {}", where, d,
            freq_sums[d], lengths[d]);
     }
   }

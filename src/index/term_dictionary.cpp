@@ -8,7 +8,8 @@ namespace tandem::index {
 // Payload: one front-coded table with 3 values per term: doc_freq, total_freq - doc_freq,
 // postings offset (delta-coded within a block).
 void write_term_dictionary(const std::filesystem::path& path, std::string_view term_bytes,
-                           std::span<const std::uint64_t> starts, std::span<const TermEntry> entries) {
+                           std::span<const std::uint64_t> starts,
+                           std::span<const TermEntry> entries) {
   FrontCodedWriter table(3, 2);
   for (std::size_t t = 0; t < entries.size(); ++t) {
     const TermEntry& e = entries[t];
@@ -20,7 +21,8 @@ void write_term_dictionary(const std::filesystem::path& path, std::string_view t
   w.commit();
 }
 
-TermDictionary::TermDictionary(const std::filesystem::path& path) : file_(path, io::FileKind::term_dictionary) {
+TermDictionary::TermDictionary(const std::filesystem::path& path)
+    : file_(path, io::FileKind::term_dictionary) {
   const io::ByteView view(file_.payload(), file_.path());
   strings_ = FrontCodedStrings(view, 0);
   if (strings_.values_per_entry() != 3) view.corrupt("a term dictionary holds 3 values per term");
@@ -46,9 +48,11 @@ void TermDictionary::verify(std::uint64_t postings_size) const {
   strings_.verify(file_.path());
   std::uint64_t previous = 0;
   for_each([&](TermId t, std::string_view term, const TermEntry& e) {
-    if (e.doc_freq == 0) fail(ErrorKind::corruption, "{}: term '{}' has no postings", file_.path(), term);
+    if (e.doc_freq == 0)
+      fail(ErrorKind::corruption, "{}: term '{}' has no postings", file_.path(), term);
     if (e.postings_offset >= postings_size || (t > 0 && e.postings_offset <= previous)) {
-      fail(ErrorKind::corruption, "{}: postings offset of term '{}' is out of order or out of range", file_.path(), term);
+      fail(ErrorKind::corruption,
+           "{}: postings offset of term '{}' is out of order or out of range", file_.path(), term);
     }
     previous = e.postings_offset;
   });

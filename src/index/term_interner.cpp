@@ -6,7 +6,9 @@
 
 namespace tandem::index {
 
-TermInterner::TermInterner() { clear(); }
+TermInterner::TermInterner() {
+  clear();
+}
 
 void TermInterner::clear() {
   pool_.clear();
@@ -27,7 +29,8 @@ std::uint32_t TermInterner::intern(std::string_view term) {
     const std::uint32_t slot = slots_[i];
     if (slot == 0) {
       const auto id = size();
-      if (id == UINT32_MAX - 1) fail(ErrorKind::limit_exceeded, "more than 4 billion distinct terms in one segment");
+      if (id == UINT32_MAX - 1)
+        fail(ErrorKind::limit_exceeded, "more than 4 billion distinct terms in one segment");
       pool_.append(term);
       starts_.push_back(pool_.size());
       hashes_.push_back(hash);

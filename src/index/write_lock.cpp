@@ -1,11 +1,11 @@
 #include "tandem/index/write_lock.hpp"
 
+#include <cerrno>
+#include <string>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <string>
 
 #include "tandem/core/error.hpp"
 

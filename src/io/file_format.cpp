@@ -1,12 +1,12 @@
 #include "tandem/io/file_format.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-#include <xxhash.h>
-
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <xxhash.h>
 
 #include "tandem/core/error.hpp"
 

@@ -1,11 +1,11 @@
 #include "tandem/io/line_reader.hpp"
 
-#include <zlib.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+
+#include <zlib.h>
 
 #include "tandem/core/error.hpp"
 
@@ -38,7 +38,8 @@ LineReader::LineReader(const std::filesystem::path& path)
   }
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) {
-    if (ec == std::errc::no_such_file_or_directory) fail(ErrorKind::not_found, "{}: no such file", path_);
+    if (ec == std::errc::no_such_file_or_directory)
+      fail(ErrorKind::not_found, "{}: no such file", path_);
     fail(ErrorKind::io, "{}: {}", path_, ec.message());
   }
   file_size_ = size;
@@ -75,7 +76,8 @@ bool LineReader::fill() {
     int errnum = 0;
     gzerror(source_->file, &errnum);
     if (errnum == Z_BUF_ERROR) {
-      fail(ErrorKind::corruption, "{}: truncated gzip file (the compressed stream ends early)", path_);
+      fail(ErrorKind::corruption, "{}: truncated gzip file (the compressed stream ends early)",
+           path_);
     }
     eof_ = true;
     return false;

@@ -1,8 +1,8 @@
 #include "tandem/io/query_file.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <unordered_map>
+
+#include <nlohmann/json.hpp>
 
 #include "tandem/core/error.hpp"
 #include "tandem/io/line_reader.hpp"
@@ -30,25 +30,32 @@ QueryText parse_query_line(std::string_view line, std::string_view where) {
     } catch (const nlohmann::json::exception& e) {
       fail(ErrorKind::invalid_argument, "{}: malformed JSON ({})", where, e.what());
     }
-    if (!j.is_object()) fail(ErrorKind::invalid_argument, "{}: a query line must be a JSON object", where);
+    if (!j.is_object())
+      fail(ErrorKind::invalid_argument, "{}: a query line must be a JSON object", where);
     for (const char* key : {"_id", "qid", "id", "query_id"}) {
       if (j.contains(key)) {
         q.id = json_scalar_text(j[key]);
-        if (q.id.empty()) fail(ErrorKind::invalid_argument, "{}: \"{}\" must be a non-empty string or an integer", where, key);
+        if (q.id.empty())
+          fail(ErrorKind::invalid_argument, "{}: \"{}\" must be a non-empty string or an integer",
+               where, key);
         break;
       }
     }
-    if (q.id.empty()) fail(ErrorKind::invalid_argument, "{}: query has no id (\"_id\", \"qid\" or \"id\")", where);
+    if (q.id.empty())
+      fail(ErrorKind::invalid_argument, "{}: query has no id (\"_id\", \"qid\" or \"id\")", where);
     bool found = false;
     for (const char* key : {"text", "query", "title", "contents"}) {
       if (j.contains(key) && !j[key].is_null()) {
-        if (!j[key].is_string()) fail(ErrorKind::invalid_argument, "{}: \"{}\" must be a string", where, key);
+        if (!j[key].is_string())
+          fail(ErrorKind::invalid_argument, "{}: \"{}\" must be a string", where, key);
         q.text = j[key].get<std::string>();
         found = true;
         break;
       }
     }
-    if (!found) fail(ErrorKind::invalid_argument, "{}: query {} has no text (\"text\" or \"query\")", where, q.id);
+    if (!found)
+      fail(ErrorKind::invalid_argument, "{}: query {} has no text (\"text\" or \"query\")", where,
+           q.id);
     return q;
   }
   const std::size_t tab = line.find('\t');
@@ -75,7 +82,8 @@ std::vector<QueryText> read_queries(const std::filesystem::path& path) {
     QueryText q = parse_query_line(line, where);
     const auto [it, inserted] = seen.emplace(q.id, reader.line_number());
     if (!inserted) {
-      fail(ErrorKind::invalid_argument, "{}: query id '{}' repeats the one at line {}", where, q.id, it->second);
+      fail(ErrorKind::invalid_argument, "{}: query id '{}' repeats the one at line {}", where, q.id,
+           it->second);
     }
     queries.push_back(std::move(q));
   }

@@ -1,10 +1,10 @@
 #include "tandem/io/run_writer.hpp"
 
-#include <fmt/format.h>
-
 #include <charconv>
 #include <climits>
 #include <cmath>
+
+#include <fmt/format.h>
 
 namespace tandem::io {
 
@@ -43,7 +43,8 @@ std::string java_format_f6(double x) {
   const bool negative = std::signbit(x) && x != 0;
   // Shortest round-trip digits in scientific form: d.ddddde±XX.
   char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof(buf), std::fabs(x), std::chars_format::scientific);
+  const auto res =
+      std::to_chars(buf, buf + sizeof(buf), std::fabs(x), std::chars_format::scientific);
   const std::string_view sci(buf, static_cast<std::size_t>(res.ptr - buf));
   const std::size_t e = sci.find('e');
   std::string digits;
@@ -51,7 +52,8 @@ std::string java_format_f6(double x) {
     if (c != '.') digits.push_back(c);
   }
   int exponent = 0;
-  std::from_chars(sci.data() + e + 1 + (sci[e + 1] == '+' ? 1 : 0), sci.data() + sci.size(), exponent);
+  std::from_chars(sci.data() + e + 1 + (sci[e + 1] == '+' ? 1 : 0), sci.data() + sci.size(),
+                  exponent);
   // Value = 0.d1d2d3... * 10^(exponent + 1). Keep the digits down to the 6th decimal.
   const int int_digits = exponent + 1;  // digits before the decimal point (may be <= 0)
   const int keep = int_digits + 6;      // digits of `digits` that survive
@@ -61,10 +63,12 @@ std::string java_format_f6(double x) {
   } else {
     kept = digits.substr(0, std::min<std::size_t>(digits.size(), static_cast<std::size_t>(keep)));
     kept.append(static_cast<std::size_t>(keep) - kept.size(), '0');
-    const bool round_up = static_cast<std::size_t>(keep) < digits.size() && digits[static_cast<std::size_t>(keep)] >= '5';
+    const bool round_up = static_cast<std::size_t>(keep) < digits.size() &&
+                          digits[static_cast<std::size_t>(keep)] >= '5';
     if (round_up) {
       int i = static_cast<int>(kept.size()) - 1;
-      while (i >= 0 && kept[static_cast<std::size_t>(i)] == '9') kept[static_cast<std::size_t>(i--)] = '0';
+      while (i >= 0 && kept[static_cast<std::size_t>(i)] == '9')
+        kept[static_cast<std::size_t>(i--)] = '0';
       if (i >= 0) {
         ++kept[static_cast<std::size_t>(i)];
       } else {
@@ -94,7 +98,8 @@ void append_run_lines(std::string& out, std::string_view qid, std::span<const Ra
     return;
   }
   for (std::size_t i = 0; i < hits.size(); ++i) {
-    fmt::format_to(std::back_inserter(out), "{} Q0 {} {} {} {}\n", qid, hits[i].id, i + 1, hits[i].score, tag);
+    fmt::format_to(std::back_inserter(out), "{} Q0 {} {} {} {}\n", qid, hits[i].id, i + 1,
+                   hits[i].score, tag);
   }
 }
 

@@ -1,8 +1,8 @@
 #include "tandem/io/text_file_writer.hpp"
 
-#include <unistd.h>
-
 #include <cerrno>
+
+#include <unistd.h>
 
 #include "tandem/core/error.hpp"
 #include "tandem/io/file_format.hpp"
@@ -43,7 +43,8 @@ void TextFileWriter::commit() {
   const int rc = std::fclose(file_);
   file_ = nullptr;
   if (rc != 0) fail_errno(errno, "cannot close " + temp_.string());
-  if (std::rename(temp_.c_str(), path_.c_str()) != 0) fail_errno(errno, "cannot rename " + temp_.string());
+  if (std::rename(temp_.c_str(), path_.c_str()) != 0)
+    fail_errno(errno, "cannot rename " + temp_.string());
   committed_ = true;
   sync_directory(path_.has_parent_path() ? path_.parent_path() : std::filesystem::path("."));
 }

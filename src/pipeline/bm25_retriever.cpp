@@ -14,15 +14,16 @@ Bm25Retriever::Bm25Retriever(std::shared_ptr<const index::IndexReader> index, Bm
   }
   for (const auto& fw : options_.fields) {
     if (!(fw.weight >= 0) || !std::isfinite(fw.weight)) {
-      fail(ErrorKind::invalid_argument, "field weight of '{}' must be a finite number >= 0", fw.field);
+      fail(ErrorKind::invalid_argument, "field weight of '{}' must be a finite number >= 0",
+           fw.field);
     }
     FieldModel m;
     m.field = index_->field_index(fw.field);
     m.weight = fw.weight;
     const index::FieldStats stats = index_->field_stats(m.field);
     if (stats.doc_count > 0) {
-      m.model = std::make_unique<sparse::Bm25Model>(options_.params, options_.length_mode, stats.doc_count,
-                                                    stats.sum_total_term_freq);
+      m.model = std::make_unique<sparse::Bm25Model>(options_.params, options_.length_mode,
+                                                    stats.doc_count, stats.sum_total_term_freq);
     }
     fields_.push_back(std::move(m));
   }
@@ -34,7 +35,8 @@ void Bm25Retriever::analyze(std::string_view query, SearchContext& ctx) const {
   ctx.terms.clear();
   for (std::size_t i = 0; i < ctx.analyzed.size(); ++i) {
     const std::string_view t = ctx.analyzed[i];
-    const auto it = std::find_if(ctx.terms.begin(), ctx.terms.end(), [&](const WeightedTerm& w) { return w.term == t; });
+    const auto it = std::find_if(ctx.terms.begin(), ctx.terms.end(),
+                                 [&](const WeightedTerm& w) { return w.term == t; });
     if (it != ctx.terms.end()) {
       it->weight += 1.0f;
     } else {
@@ -43,12 +45,14 @@ void Bm25Retriever::analyze(std::string_view query, SearchContext& ctx) const {
   }
 }
 
-void Bm25Retriever::search(std::string_view query, std::size_t k, SearchContext& ctx, std::vector<IndexHit>& out) const {
+void Bm25Retriever::search(std::string_view query, std::size_t k, SearchContext& ctx,
+                           std::vector<IndexHit>& out) const {
   analyze(query, ctx);
   search_terms(k, ctx, out);
 }
 
-void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx, std::vector<IndexHit>& out) const {
+void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx,
+                                 std::vector<IndexHit>& out) const {
   out.clear();
   if (k == 0 || ctx.terms.empty()) return;
   const auto& segments = index_->segments();
@@ -77,11 +81,14 @@ void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx, std::vector<
         const auto found = files.terms.find(ctx.terms[t].term);
         if (!found) continue;
         const index::TermEntry& e = *found;
-        // Lucene: BoostQuery(field boost) over BoostQuery(term count): boost = count * field weight.
+        // Lucene: BoostQuery(field boost) over BoostQuery(term count): boost = count * field
+        // weight.
         const float boost = ctx.terms[t].weight * fm.weight;
-        ctx.query_terms.push_back(sparse::QueryTerm{
-            files.postings.payload(), e.postings_offset, sparse::PostingListSummary{e.doc_freq, e.total_freq},
-            fm.model->term_scorer(stats[f * ctx.terms.size() + t].doc_freq, boost, files.lengths.view())});
+        ctx.query_terms.push_back(
+            sparse::QueryTerm{files.postings.payload(), e.postings_offset,
+                              sparse::PostingListSummary{e.doc_freq, e.total_freq},
+                              fm.model->term_scorer(stats[f * ctx.terms.size() + t].doc_freq, boost,
+                                                    files.lengths.view())});
       }
     }
     if (ctx.query_terms.empty()) continue;
@@ -94,7 +101,8 @@ void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx, std::vector<
     // Within a segment DocId order is external id order; across segments compare the ids.
     std::vector<std::pair<std::string, std::size_t>> keyed(out.size());
     std::string scratch;
-    for (std::size_t i = 0; i < out.size(); ++i) keyed[i] = {std::string(index_->external_id(out[i].at, scratch)), i};
+    for (std::size_t i = 0; i < out.size(); ++i)
+      keyed[i] = {std::string(index_->external_id(out[i].at, scratch)), i};
     std::vector<std::size_t> order(out.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {

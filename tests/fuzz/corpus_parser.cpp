@@ -1,12 +1,13 @@
 // Fuzz target: corpus lines (BEIR / Anserini JSONL) through the parser and the analyzer, in both
 // field layouts. Bad input may only raise tandem::Error.
+#include "tandem/index/corpus_parser.hpp"
+
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "tandem/core/error.hpp"
-#include "tandem/index/corpus_parser.hpp"
 #include "tandem/text/analyzer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

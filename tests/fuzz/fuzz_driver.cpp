@@ -18,7 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
 namespace {
 
-std::vector<std::uint8_t> mutate(const std::vector<std::vector<std::uint8_t>>& seeds, std::mt19937_64& rng) {
+std::vector<std::uint8_t> mutate(const std::vector<std::vector<std::uint8_t>>& seeds,
+                                 std::mt19937_64& rng) {
   std::vector<std::uint8_t> x = seeds[rng() % seeds.size()];
   const int steps = 1 + static_cast<int>(rng() % 4);
   for (int s = 0; s < steps; ++s) {
@@ -36,21 +37,20 @@ std::vector<std::uint8_t> mutate(const std::vector<std::vector<std::uint8_t>>& s
         }
         break;
       case 3:  // insert an interesting byte (quote, brace, backslash, newline, tab, NUL, 0xff)
-        {
-          static constexpr std::uint8_t kBytes[] = {'"', '{', '}', '[', ']', '\\', '\n', '\t', 0, 0xff, ':', ','};
-          x.insert(x.begin() + static_cast<std::ptrdiff_t>(x.empty() ? 0 : rng() % (x.size() + 1)),
-                   kBytes[rng() % sizeof(kBytes)]);
-        }
-        break;
+      {
+        static constexpr std::uint8_t kBytes[] = {'"',  '{',  '}', '[',  ']', '\\',
+                                                  '\n', '\t', 0,   0xff, ':', ','};
+        x.insert(x.begin() + static_cast<std::ptrdiff_t>(x.empty() ? 0 : rng() % (x.size() + 1)),
+                 kBytes[rng() % sizeof(kBytes)]);
+      } break;
       case 4:  // splice with another seed
-        {
-          const auto& y = seeds[rng() % seeds.size()];
-          if (!y.empty()) {
-            const std::size_t from = rng() % y.size();
-            x.insert(x.end(), y.begin() + static_cast<std::ptrdiff_t>(from), y.end());
-          }
+      {
+        const auto& y = seeds[rng() % seeds.size()];
+        if (!y.empty()) {
+          const std::size_t from = rng() % y.size();
+          x.insert(x.end(), y.begin() + static_cast<std::ptrdiff_t>(from), y.end());
         }
-        break;
+      } break;
       default:  // overwrite a byte
         if (!x.empty()) x[rng() % x.size()] = static_cast<std::uint8_t>(rng());
         break;

@@ -1,10 +1,11 @@
 // Fuzz target: an index manifest (JSON) as a damaged or hostile index directory could hold it.
+#include "tandem/index/manifest.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "tandem/core/error.hpp"
-#include "tandem/index/manifest.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -4,11 +4,11 @@
 
 #include "tandem/engine/engine.hpp"
 #include "tandem/sparse/query/query_algorithm.hpp"
+
 #include "test_support.hpp"
 
 namespace tandem {
 namespace {
-
 
 class AlgorithmsOnRealCollections : public ::testing::TestWithParam<const char*> {};
 
@@ -40,10 +40,13 @@ TEST_P(AlgorithmsOnRealCollections, EqualTheOracle) {
         for (std::size_t q = 0; q < queries.size(); ++q) {
           const auto& a = oracle.results[q].hits;
           const auto& b = got.results[q].hits;
-          ASSERT_EQ(a.size(), b.size()) << sparse::to_string(algorithm) << " query " << queries[q].id << " k " << k;
+          ASSERT_EQ(a.size(), b.size())
+              << sparse::to_string(algorithm) << " query " << queries[q].id << " k " << k;
           for (std::size_t i = 0; i < a.size(); ++i) {
-            ASSERT_EQ(a[i].id, b[i].id) << sparse::to_string(algorithm) << " query " << queries[q].id << " rank " << i + 1;
-            ASSERT_EQ(a[i].score, b[i].score) << sparse::to_string(algorithm) << " query " << queries[q].id << " rank " << i + 1;
+            ASSERT_EQ(a[i].id, b[i].id)
+                << sparse::to_string(algorithm) << " query " << queries[q].id << " rank " << i + 1;
+            ASSERT_EQ(a[i].score, b[i].score)
+                << sparse::to_string(algorithm) << " query " << queries[q].id << " rank " << i + 1;
           }
           ++compared;
         }

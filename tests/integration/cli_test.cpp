@@ -1,10 +1,10 @@
 // The command-line tool end to end: index, search, eval, info, verify, and what it does with bad
 // input. Each test runs the built binary in a temporary directory.
-#include <gtest/gtest.h>
-#include <zlib.h>
-
 #include <fstream>
 #include <regex>
+
+#include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "test_support.hpp"
 
@@ -14,29 +14,40 @@ namespace {
 using test::run_command;
 using test::TempDir;
 
-std::string tandem() { return test::tandem_binary().string(); }
+std::string tandem() {
+  return test::tandem_binary().string();
+}
 
-std::string quote(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+std::string quote(const std::filesystem::path& p) {
+  return "'" + p.string() + "'";
+}
 
 const char* kCorpus =
-    R"({"_id": "d3", "title": "Brown foxes", "text": "The quick brown fox jumps over the lazy dog."})" "\n"
-    R"({"_id": "d1", "title": "", "text": "A brown dog sleeps. The dog's bed is brown."})" "\n"
-    R"({"_id": "d2", "title": "Cats", "text": "Cats chase mice; mice fear cats."})" "\n"
-    R"({"_id": "d4", "title": "", "text": ""})" "\n"
-    R"({"_id": "d5", "title": "", "text": "the and of to a"})" "\n";
+    R"({"_id": "d3", "title": "Brown foxes", "text": "The quick brown fox jumps over the lazy dog."})"
+    "\n"
+    R"({"_id": "d1", "title": "", "text": "A brown dog sleeps. The dog's bed is brown."})"
+    "\n"
+    R"({"_id": "d2", "title": "Cats", "text": "Cats chase mice; mice fear cats."})"
+    "\n"
+    R"({"_id": "d4", "title": "", "text": ""})"
+    "\n"
+    R"({"_id": "d5", "title": "", "text": "the and of to a"})"
+    "\n";
 
 TEST(Cli, IndexSearchEvalRoundTrip) {
   TempDir dir;
   test::write_file(dir / "corpus.jsonl", kCorpus);
   test::write_file(dir / "queries.tsv", "q1\tbrown dog\nq2\tcats\nq3\tthe\n");
   test::write_file(dir / "qrels.txt", "q1 0 d1 1\nq1 0 d3 1\nq2 0 d2 2\nq3 0 d5 1\n");
-  auto r = run_command(tandem() + " index --corpus " + quote(dir / "corpus.jsonl") + " --index " + quote(dir / "idx"));
+  auto r = run_command(tandem() + " index --corpus " + quote(dir / "corpus.jsonl") + " --index " +
+                       quote(dir / "idx"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("indexed 5 documents"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("2 documents have no indexed terms"), std::string::npos) << r.out;
 
-  r = run_command(tandem() + " search --index " + quote(dir / "idx") + " --queries " + quote(dir / "queries.tsv") +
-                  " --run " + quote(dir / "run.txt") + " --stats " + quote(dir / "stats.json"));
+  r = run_command(tandem() + " search --index " + quote(dir / "idx") + " --queries " +
+                  quote(dir / "queries.tsv") + " --run " + quote(dir / "run.txt") + " --stats " +
+                  quote(dir / "stats.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string run = test::read_file(dir / "run.txt");
   // "brown dog": d1 has both terms twice (brown x2, dog x2), d3 has both once: d1 first.
@@ -45,14 +56,17 @@ TEST(Cli, IndexSearchEvalRoundTrip) {
   EXPECT_NE(run.find("q2 Q0 d2 1 "), std::string::npos) << run;
   EXPECT_EQ(run.find("q3 "), std::string::npos) << "a stop-word query matches nothing";
   const std::string stats = test::read_file(dir / "stats.json");
-  for (const char* key : {"\"queries\": 3", "\"qps\"", "\"mean\"", "\"p50\"", "\"p99\"", "\"k1\"", "\"algorithm\""}) {
+  for (const char* key :
+       {"\"queries\": 3", "\"qps\"", "\"mean\"", "\"p50\"", "\"p99\"", "\"k1\"", "\"algorithm\""}) {
     EXPECT_NE(stats.find(key), std::string::npos) << key << " in " << stats;
   }
 
-  r = run_command(tandem() + " eval -c -m P.1 -m num_q " + quote(dir / "qrels.txt") + " " + quote(dir / "run.txt"));
+  r = run_command(tandem() + " eval -c -m P.1 -m num_q " + quote(dir / "qrels.txt") + " " +
+                  quote(dir / "run.txt"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("num_q"), std::string::npos);
-  EXPECT_NE(r.out.find("\tall\t3"), std::string::npos) << r.out;  // -c counts q3, which has no results
+  EXPECT_NE(r.out.find("\tall\t3"), std::string::npos)
+      << r.out;  // -c counts q3, which has no results
   EXPECT_NE(r.out.find("P_1"), std::string::npos) << r.out;
   // P@1 = (1 + 1 + 0) / 3 = 0.6667
   EXPECT_NE(r.out.find("0.6667"), std::string::npos) << r.out;
@@ -61,8 +75,12 @@ TEST(Cli, IndexSearchEvalRoundTrip) {
 TEST(Cli, SingleQueryShowsDocuments) {
   TempDir dir;
   test::write_file(dir / "corpus.jsonl", kCorpus);
-  ASSERT_EQ(run_command(tandem() + " index -q --corpus " + quote(dir / "corpus.jsonl") + " --index " + quote(dir / "idx")).exit_code, 0);
-  const auto r = run_command(tandem() + " search --index " + quote(dir / "idx") + " --query 'lazy foxes' --k 3");
+  ASSERT_EQ(run_command(tandem() + " index -q --corpus " + quote(dir / "corpus.jsonl") +
+                        " --index " + quote(dir / "idx"))
+                .exit_code,
+            0);
+  const auto r = run_command(tandem() + " search --index " + quote(dir / "idx") +
+                             " --query 'lazy foxes' --k 3");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("d3"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Brown foxes"), std::string::npos) << r.out;
@@ -79,18 +97,29 @@ TEST(Cli, GzipAndDirectoryCorporaGiveTheSameIndex) {
   gzwrite(gz, corpus.data() + mid, static_cast<unsigned>(corpus.size() - mid));
   gzclose(gz);
   test::write_file(dir / "corpus.jsonl", kCorpus);
-  ASSERT_EQ(run_command(tandem() + " index -q --corpus " + quote(dir / "parts") + " --index " + quote(dir / "i1")).exit_code, 0);
-  ASSERT_EQ(run_command(tandem() + " index -q --threads 1 --corpus " + quote(dir / "corpus.jsonl") + " --index " + quote(dir / "i2")).exit_code, 0);
+  ASSERT_EQ(run_command(tandem() + " index -q --corpus " + quote(dir / "parts") + " --index " +
+                        quote(dir / "i1"))
+                .exit_code,
+            0);
+  ASSERT_EQ(run_command(tandem() + " index -q --threads 1 --corpus " + quote(dir / "corpus.jsonl") +
+                        " --index " + quote(dir / "i2"))
+                .exit_code,
+            0);
   // Same documents, any reading order or thread count: byte-identical segment files.
-  for (const char* f : {"ids", "store", "contents.terms", "contents.postings", "contents.lengths"}) {
-    EXPECT_EQ(test::read_file(dir / "i1" / "seg-000001" / f), test::read_file(dir / "i2" / "seg-000001" / f)) << f;
+  for (const char* f :
+       {"ids", "store", "contents.terms", "contents.postings", "contents.lengths"}) {
+    EXPECT_EQ(test::read_file(dir / "i1" / "seg-000001" / f),
+              test::read_file(dir / "i2" / "seg-000001" / f))
+        << f;
   }
 }
 
 TEST(Cli, MalformedLineStopsWithFileAndLine) {
   TempDir dir;
-  test::write_file(dir / "c.jsonl", std::string(kCorpus) + "{\"_id\": \"x\", \"text\": \"unterminated}\n" + kCorpus);
-  const auto r = run_command(tandem() + " index --corpus " + quote(dir / "c.jsonl") + " --index " + quote(dir / "idx"));
+  test::write_file(dir / "c.jsonl",
+                   std::string(kCorpus) + "{\"_id\": \"x\", \"text\": \"unterminated}\n" + kCorpus);
+  const auto r = run_command(tandem() + " index --corpus " + quote(dir / "c.jsonl") + " --index " +
+                             quote(dir / "idx"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("c.jsonl:6"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--skip-bad"), std::string::npos) << r.err;
@@ -99,10 +128,14 @@ TEST(Cli, MalformedLineStopsWithFileAndLine) {
 
 TEST(Cli, SkipBadCountsMalformedLinesAndDuplicates) {
   TempDir dir;
-  test::write_file(dir / "c.jsonl", std::string(kCorpus) + "not json\n" + R"({"_id": "d1", "text": "again"})" "\n");
-  auto r = run_command(tandem() + " index --corpus " + quote(dir / "c.jsonl") + " --index " + quote(dir / "idx"));
+  test::write_file(dir / "c.jsonl", std::string(kCorpus) + "not json\n" +
+                                        R"({"_id": "d1", "text": "again"})"
+                                        "\n");
+  auto r = run_command(tandem() + " index --corpus " + quote(dir / "c.jsonl") + " --index " +
+                       quote(dir / "idx"));
   EXPECT_EQ(r.exit_code, 2);
-  r = run_command(tandem() + " index --skip-bad --json --corpus " + quote(dir / "c.jsonl") + " --index " + quote(dir / "idx"));
+  r = run_command(tandem() + " index --skip-bad --json --corpus " + quote(dir / "c.jsonl") +
+                  " --index " + quote(dir / "idx"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"skipped_lines\":1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"skipped_duplicates\":1"), std::string::npos) << r.out;
@@ -115,8 +148,10 @@ TEST(Cli, SkipBadCountsMalformedLinesAndDuplicates) {
 
 TEST(Cli, DuplicateIdsAreReportedWithBothLocations) {
   TempDir dir;
-  test::write_file(dir / "c.jsonl", std::string(kCorpus) + R"({"_id": "d2", "text": "again"})" "\n");
-  const auto r = run_command(tandem() + " index --corpus " + quote(dir / "c.jsonl") + " --index " + quote(dir / "idx"));
+  test::write_file(dir / "c.jsonl", std::string(kCorpus) + R"({"_id": "d2", "text": "again"})"
+                                                           "\n");
+  const auto r = run_command(tandem() + " index --corpus " + quote(dir / "c.jsonl") + " --index " +
+                             quote(dir / "idx"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("duplicate id 'd2' at"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("c.jsonl:6"), std::string::npos) << r.err;
@@ -126,7 +161,8 @@ TEST(Cli, DuplicateIdsAreReportedWithBothLocations) {
 TEST(Cli, RefusesToOverwriteUnlessAsked) {
   TempDir dir;
   test::write_file(dir / "c.jsonl", kCorpus);
-  const std::string index = tandem() + " index -q --corpus " + quote(dir / "c.jsonl") + " --index " + quote(dir / "idx");
+  const std::string index =
+      tandem() + " index -q --corpus " + quote(dir / "c.jsonl") + " --index " + quote(dir / "idx");
   ASSERT_EQ(run_command(index).exit_code, 0);
   auto r = run_command(index);
   EXPECT_EQ(r.exit_code, 2);
@@ -137,7 +173,8 @@ TEST(Cli, RefusesToOverwriteUnlessAsked) {
   EXPECT_FALSE(std::filesystem::exists(dir / "idx" / "seg-000001"));
   std::filesystem::create_directories(dir / "foreign");
   test::write_file(dir / "foreign" / "notes.txt", "x");
-  r = run_command(tandem() + " index -q --corpus " + quote(dir / "c.jsonl") + " --index " + quote(dir / "foreign"));
+  r = run_command(tandem() + " index -q --corpus " + quote(dir / "c.jsonl") + " --index " +
+                  quote(dir / "foreign"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("not a tandem index"), std::string::npos) << r.err;
 }
@@ -145,7 +182,10 @@ TEST(Cli, RefusesToOverwriteUnlessAsked) {
 TEST(Cli, VerifyFindsDamageAndNamesTheFile) {
   TempDir dir;
   test::write_file(dir / "c.jsonl", kCorpus);
-  ASSERT_EQ(run_command(tandem() + " index -q --corpus " + quote(dir / "c.jsonl") + " --index " + quote(dir / "idx")).exit_code, 0);
+  ASSERT_EQ(run_command(tandem() + " index -q --corpus " + quote(dir / "c.jsonl") + " --index " +
+                        quote(dir / "idx"))
+                .exit_code,
+            0);
   auto r = run_command(tandem() + " verify --index " + quote(dir / "idx"));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("OK"), std::string::npos);
@@ -167,18 +207,21 @@ TEST(Cli, VerifyFindsDamageAndNamesTheFile) {
 TEST(Cli, MultifieldAndExactModes) {
   TempDir dir;
   test::write_file(dir / "c.jsonl", kCorpus);
-  auto r = run_command(tandem() + " index -q --fields multifield --corpus " + quote(dir / "c.jsonl") + " --index " + quote(dir / "idx"));
+  auto r = run_command(tandem() + " index -q --fields multifield --corpus " +
+                       quote(dir / "c.jsonl") + " --index " + quote(dir / "idx"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run_command(tandem() + " info --json --index " + quote(dir / "idx"));
   EXPECT_NE(r.out.find("\"title\""), std::string::npos) << r.out;
   test::write_file(dir / "q.tsv", "q1\tbrown\n");
-  r = run_command(tandem() + " search --index " + quote(dir / "idx") + " --queries " + quote(dir / "q.tsv") + " --run " +
-                  quote(dir / "run") + " --fields title=2 contents=1 --exact");
+  r = run_command(tandem() + " search --index " + quote(dir / "idx") + " --queries " +
+                  quote(dir / "q.tsv") + " --run " + quote(dir / "run") +
+                  " --fields title=2 contents=1 --exact");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // d3 has "brown" in its title (weight 2) and text; exact mode writes unrounded scores.
   const std::string run = test::read_file(dir / "run");
   EXPECT_EQ(run.substr(0, 10), "q1 Q0 d3 1") << run;
-  r = run_command(tandem() + " search --index " + quote(dir / "idx") + " --query brown --fields nosuchfield");
+  r = run_command(tandem() + " search --index " + quote(dir / "idx") +
+                  " --query brown --fields nosuchfield");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("no field 'nosuchfield'"), std::string::npos) << r.err;
 }
@@ -188,12 +231,17 @@ TEST(Cli, ClearErrorsForBadArguments) {
   auto r = run_command(tandem() + " search --index " + quote(dir / "missing") + " --query x");
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("no such index directory"), std::string::npos) << r.err;
-  r = run_command(tandem() + " index --corpus " + quote(dir / "nope.jsonl") + " --index " + quote(dir / "i"));
+  r = run_command(tandem() + " index --corpus " + quote(dir / "nope.jsonl") + " --index " +
+                  quote(dir / "i"));
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("nope.jsonl"), std::string::npos) << r.err;
   test::write_file(dir / "c.jsonl", kCorpus);
-  ASSERT_EQ(run_command(tandem() + " index -q --corpus " + quote(dir / "c.jsonl") + " --index " + quote(dir / "idx")).exit_code, 0);
-  r = run_command(tandem() + " search --index " + quote(dir / "idx") + " --query x --algorithm fastest");
+  ASSERT_EQ(run_command(tandem() + " index -q --corpus " + quote(dir / "c.jsonl") + " --index " +
+                        quote(dir / "idx"))
+                .exit_code,
+            0);
+  r = run_command(tandem() + " search --index " + quote(dir / "idx") +
+                  " --query x --algorithm fastest");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("block_max_wand"), std::string::npos) << "lists the valid names: " << r.err;
   r = run_command(tandem() + " search --index " + quote(dir / "idx") + " --query x --k1 -1");

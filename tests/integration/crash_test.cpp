@@ -1,13 +1,13 @@
 // kill -9 at random moments of an index build: the directory must always hold the previous index
 // or, for a first build, none — never a broken one — and the next build must succeed.
+#include <chrono>
+#include <random>
+#include <thread>
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <chrono>
-#include <random>
-#include <thread>
 
 #include "test_support.hpp"
 
@@ -17,7 +17,9 @@ namespace {
 using test::run_command;
 using test::TempDir;
 
-std::string quote(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+std::string quote(const std::filesystem::path& p) {
+  return "'" + p.string() + "'";
+}
 
 // A corpus whose every document contains `marker`, big enough that a build takes a while.
 void write_corpus(const std::filesystem::path& path, const std::string& marker, int docs) {
@@ -52,11 +54,13 @@ bool build_and_kill(const std::vector<std::string>& args, std::chrono::microseco
 }
 
 int count_hits(const std::filesystem::path& index, const std::string& query) {
-  const auto r = run_command(test::tandem_binary().string() + " search --json --k 5 --index " + quote(index) +
-                             " --query " + query);
+  const auto r = run_command(test::tandem_binary().string() + " search --json --k 5 --index " +
+                             quote(index) + " --query " + query);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   int hits = 0;
-  for (std::size_t at = r.out.find("\"rank\""); at != std::string::npos; at = r.out.find("\"rank\"", at + 1)) ++hits;
+  for (std::size_t at = r.out.find("\"rank\""); at != std::string::npos;
+       at = r.out.find("\"rank\"", at + 1))
+    ++hits;
   return hits;
 }
 
@@ -67,9 +71,12 @@ TEST(Crash, KilledBuildsNeverLeaveABrokenIndex) {
   const auto index = dir / "idx";
   // How long a full build takes, to spread the kills over it.
   const auto t0 = std::chrono::steady_clock::now();
-  ASSERT_EQ(run_command(test::tandem_binary().string() + " index -q --corpus " + quote(dir / "new.jsonl") + " --index " +
-                        quote(dir / "timing")).exit_code, 0);
-  const auto build_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+  ASSERT_EQ(run_command(test::tandem_binary().string() + " index -q --corpus " +
+                        quote(dir / "new.jsonl") + " --index " + quote(dir / "timing"))
+                .exit_code,
+            0);
+  const auto build_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
   std::mt19937 rng(20261128);
   int killed = 0;
   int new_seen = 0;
@@ -77,24 +84,35 @@ TEST(Crash, KilledBuildsNeverLeaveABrokenIndex) {
   for (int round = 0; round < 8; ++round) {
     std::filesystem::remove_all(index);
     const auto delay = std::chrono::microseconds(rng() % (build_us.count() + 1));
-    killed += build_and_kill({"index", "-q", "--corpus", (dir / "old.jsonl").string(), "--index", index.string()}, delay);
+    killed += build_and_kill(
+        {"index", "-q", "--corpus", (dir / "old.jsonl").string(), "--index", index.string()},
+        delay);
     if (std::filesystem::exists(index / "manifest.json")) {
-      ASSERT_EQ(run_command(test::tandem_binary().string() + " verify --index " + quote(index)).exit_code, 0);
+      ASSERT_EQ(
+          run_command(test::tandem_binary().string() + " verify --index " + quote(index)).exit_code,
+          0);
     } else {
-      const auto r = run_command(test::tandem_binary().string() + " search --index " + quote(index) + " --query x");
+      const auto r = run_command(test::tandem_binary().string() + " search --index " +
+                                 quote(index) + " --query x");
       EXPECT_EQ(r.exit_code, 3) << "no index, said clearly: " << r.err;
     }
   }
   // Replacing builds killed midway: the old index or the new one, whole.
   std::filesystem::remove_all(index);
-  ASSERT_EQ(run_command(test::tandem_binary().string() + " index -q --corpus " + quote(dir / "old.jsonl") + " --index " +
-                        quote(index)).exit_code, 0);
+  ASSERT_EQ(run_command(test::tandem_binary().string() + " index -q --corpus " +
+                        quote(dir / "old.jsonl") + " --index " + quote(index))
+                .exit_code,
+            0);
   for (int round = 0; round < 24; ++round) {
     const auto delay = std::chrono::microseconds(rng() % (build_us.count() * 6 / 5 + 1));
     killed += build_and_kill({"index", "-q", "--overwrite", "--corpus",
-                              (round % 2 == 0 ? dir / "new.jsonl" : dir / "old.jsonl").string(), "--index", index.string()},
+                              (round % 2 == 0 ? dir / "new.jsonl" : dir / "old.jsonl").string(),
+                              "--index", index.string()},
                              delay);
-    ASSERT_EQ(run_command(test::tandem_binary().string() + " verify --index " + quote(index)).exit_code, 0) << "round " << round;
+    ASSERT_EQ(
+        run_command(test::tandem_binary().string() + " verify --index " + quote(index)).exit_code,
+        0)
+        << "round " << round;
     const int old_hits = count_hits(index, "oldmarker");
     const int new_hits = count_hits(index, "newmarker");
     EXPECT_TRUE((old_hits == 5 && new_hits == 0) || (old_hits == 0 && new_hits == 5))
@@ -103,12 +121,15 @@ TEST(Crash, KilledBuildsNeverLeaveABrokenIndex) {
   }
   EXPECT_GE(killed, 16) << "most builds should have been interrupted";
   // After all that, a normal build over the leftovers works and leaves no garbage behind.
-  ASSERT_EQ(run_command(test::tandem_binary().string() + " index -q --overwrite --corpus " + quote(dir / "new.jsonl") +
-                        " --index " + quote(index)).exit_code, 0);
+  ASSERT_EQ(run_command(test::tandem_binary().string() + " index -q --overwrite --corpus " +
+                        quote(dir / "new.jsonl") + " --index " + quote(index))
+                .exit_code,
+            0);
   int entries = 0;
   for (const auto& e : std::filesystem::directory_iterator(index)) {
     const auto name = e.path().filename().string();
-    EXPECT_TRUE(name == "manifest.json" || name == "write.lock" || name.starts_with("seg-")) << name;
+    EXPECT_TRUE(name == "manifest.json" || name == "write.lock" || name.starts_with("seg-"))
+        << name;
     ++entries;
   }
   EXPECT_EQ(entries, 3);
@@ -129,8 +150,8 @@ TEST(Crash, SecondWriterIsRefusedClearly) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  const auto r = run_command(test::tandem_binary().string() + " index -q --overwrite --corpus " + quote(dir / "c.jsonl") +
-                             " --index " + quote(dir / "idx"));
+  const auto r = run_command(test::tandem_binary().string() + " index -q --overwrite --corpus " +
+                             quote(dir / "c.jsonl") + " --index " + quote(dir / "idx"));
   int status = 0;
   waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);

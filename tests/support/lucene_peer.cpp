@@ -124,26 +124,30 @@ fs::path LucenePeer::bm25_run(const fs::path& corpus, const fs::path& topics, in
   if (!fs::exists(index)) {  // renamed into place only once built
     const fs::path staging = index.string() + unique_suffix();
     fs::remove_all(staging);
-    const CommandResult r = run_command("LUCENE_JAVA_OPTS='-Xms256m -Xmx2g' sh " + quote(peer / "run.sh") +
-                                        " Bm25Index -input " + quote(corpus) + " -index " + quote(staging) +
-                                        " -optimize");
+    const CommandResult r = run_command("LUCENE_JAVA_OPTS='-Xms256m -Xmx2g' sh " +
+                                        quote(peer / "run.sh") + " Bm25Index -input " +
+                                        quote(corpus) + " -index " + quote(staging) + " -optimize");
     if (r.exit_code != 0) {
       fs::remove_all(staging);
-      throw std::runtime_error("Lucene's Bm25Index failed on " + corpus.string() + ":\n" + r.out + r.err);
+      throw std::runtime_error("Lucene's Bm25Index failed on " + corpus.string() + ":\n" + r.out +
+                               r.err);
     }
     std::error_code ec;
     fs::rename(staging, index, ec);
     if (ec) fs::remove_all(staging);  // another test process got there first
   }
-  const fs::path run = dir / (cache_key(corpus) + "." + cache_key(topics) + "." + std::to_string(hits) + ".run");
+  const fs::path run =
+      dir / (cache_key(corpus) + "." + cache_key(topics) + "." + std::to_string(hits) + ".run");
   if (fs::exists(run)) return run;
   const fs::path tmp = run.string() + unique_suffix();
-  const CommandResult r = run_command("LUCENE_JAVA_OPTS='-Xms256m -Xmx2g' sh " + quote(peer / "run.sh") +
-                                      " Bm25Search -index " + quote(index) + " -topics " + quote(topics) +
-                                      " -output " + quote(tmp) + " -hits " + std::to_string(hits));
+  const CommandResult r =
+      run_command("LUCENE_JAVA_OPTS='-Xms256m -Xmx2g' sh " + quote(peer / "run.sh") +
+                  " Bm25Search -index " + quote(index) + " -topics " + quote(topics) + " -output " +
+                  quote(tmp) + " -hits " + std::to_string(hits));
   if (r.exit_code != 0) {
     fs::remove(tmp);
-    throw std::runtime_error("Lucene's Bm25Search failed on " + topics.string() + ":\n" + r.out + r.err);
+    throw std::runtime_error("Lucene's Bm25Search failed on " + topics.string() + ":\n" + r.out +
+                             r.err);
   }
   fs::rename(tmp, run);
   return run;

@@ -25,8 +25,8 @@ class LucenePeer {
   /// `topics` (TSV or JSONL), `hits` per query, with the peer's index built by Bm25Index
   /// -optimize. Both are cached under <build>/compat-cache/bm25, keyed by the inputs' paths, sizes
   /// and mtimes. Throws std::runtime_error if the peer fails.
-  static std::filesystem::path bm25_run(const std::filesystem::path& corpus, const std::filesystem::path& topics,
-                                        int hits);
+  static std::filesystem::path bm25_run(const std::filesystem::path& corpus,
+                                        const std::filesystem::path& topics, int hits);
 
   /// <build>/compat-cache: where the peer, its outputs and generated inputs live.
   static std::filesystem::path cache_dir();

@@ -1,7 +1,5 @@
 #include "test_support.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -10,10 +8,16 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <unistd.h>
+
 namespace tandem::test {
 
-std::filesystem::path source_dir() { return TANDEM_SOURCE_DIR; }
-std::filesystem::path binary_dir() { return TANDEM_BINARY_DIR; }
+std::filesystem::path source_dir() {
+  return TANDEM_SOURCE_DIR;
+}
+std::filesystem::path binary_dir() {
+  return TANDEM_BINARY_DIR;
+}
 
 std::optional<std::filesystem::path> shared_dir() {
   if (const char* env = std::getenv("TANDEM_SHARED"); env != nullptr && *env != '\0') {
@@ -25,7 +29,9 @@ std::optional<std::filesystem::path> shared_dir() {
   return std::nullopt;
 }
 
-std::filesystem::path tandem_binary() { return binary_dir() / "apps" / "cli" / "tandem"; }
+std::filesystem::path tandem_binary() {
+  return binary_dir() / "apps" / "cli" / "tandem";
+}
 
 TempDir::TempDir() {
   static std::atomic<unsigned> counter{0};

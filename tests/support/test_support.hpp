@@ -48,7 +48,7 @@ void write_file(const std::filesystem::path& path, const std::string& content);
 }  // namespace tandem::test
 
 /// Skips the current test with a clear message when ../shared is missing.
-#define TANDEM_REQUIRE_SHARED(var)                                                   \
-  const auto var##_opt = ::tandem::test::shared_dir();                              \
-  if (!var##_opt) GTEST_SKIP() << "../shared is not present (set TANDEM_SHARED)";    \
+#define TANDEM_REQUIRE_SHARED(var)                                                \
+  const auto var##_opt = ::tandem::test::shared_dir();                            \
+  if (!var##_opt) GTEST_SKIP() << "../shared is not present (set TANDEM_SHARED)"; \
   const std::filesystem::path var = *var##_opt

@@ -1,16 +1,17 @@
 // The one exception type of the library (architecture.md, "Errors").
 #pragma once
 
-#include <fmt/format.h>
-
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+
 namespace tandem {
 
 enum class ErrorKind {
-  invalid_argument,  // bad input from the caller or from a file the caller gave (names file and line)
+  invalid_argument,  // bad input from the caller or from a file the caller gave (names file and
+                     // line)
   not_found,         // a file, index, field, document or term that does not exist
   corruption,        // a file whose header, checksum or structure is wrong (names the file)
   io,                // the operating system refused: open, read, write, fsync, rename, disk full
@@ -24,7 +25,8 @@ std::string_view to_string(ErrorKind kind);
 /// what() is a complete sentence for a user: what is wrong and where (file, line, field).
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, std::string message) : std::runtime_error(std::move(message)), kind_(kind) {}
+  Error(ErrorKind kind, std::string message)
+      : std::runtime_error(std::move(message)), kind_(kind) {}
   ErrorKind kind() const noexcept { return kind_; }
 
  private:

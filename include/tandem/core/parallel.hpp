@@ -11,7 +11,8 @@
 
 namespace tandem {
 
-/// The number of worker threads to use when the user asked for `requested` (0 = all hardware threads).
+/// The number of worker threads to use when the user asked for `requested` (0 = all hardware
+/// threads).
 inline unsigned resolve_threads(unsigned requested) {
   if (requested != 0) return requested;
   const unsigned hw = std::thread::hardware_concurrency();
@@ -48,7 +49,8 @@ void parallel_for(std::size_t n, unsigned threads, Fn&& fn, std::size_t grain = 
       stop = true;
     }
   };
-  const unsigned used = static_cast<unsigned>(std::min<std::size_t>(threads, (n + grain - 1) / grain));
+  const unsigned used =
+      static_cast<unsigned>(std::min<std::size_t>(threads, (n + grain - 1) / grain));
   std::vector<std::thread> pool;
   pool.reserve(used - 1);
   for (unsigned w = 1; w < used; ++w) pool.emplace_back(work, w);

@@ -17,7 +17,8 @@ using TermId = std::uint32_t;
 /// contributions are accumulated in double and rounded to float once per document.
 using Score = float;
 
-/// The single end sentinel of every posting cursor: docid() returns it once the cursor is exhausted.
+/// The single end sentinel of every posting cursor: docid() returns it once the cursor is
+/// exhausted.
 inline constexpr DocId kEndDoc = std::numeric_limits<DocId>::max();
 
 /// One result: a document and its score.

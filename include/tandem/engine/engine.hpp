@@ -20,7 +20,8 @@
 namespace tandem::engine {
 
 /// Builds an index (see index::build_index).
-index::BuildReport build_index(const index::BuildOptions& options, ProgressSink* progress = nullptr);
+index::BuildReport build_index(const index::BuildOptions& options,
+                               ProgressSink* progress = nullptr);
 std::string to_json(const index::BuildReport& report);
 
 /// An open index. Cheap to copy (shares the reader).
@@ -82,7 +83,8 @@ class Searcher {
   /// The top options().k hits of a text query.
   std::vector<Hit> search(std::string_view query) const;
   /// Every query, on `threads` threads (0 = all cores); results in query order.
-  BatchResult search_batch(std::span<const io::QueryText> queries, unsigned threads, ProgressSink* progress = nullptr) const;
+  BatchResult search_batch(std::span<const io::QueryText> queries, unsigned threads,
+                           ProgressSink* progress = nullptr) const;
   /// The settings that produced the results, as JSON (printed with every result set).
   std::string settings_json() const;
 

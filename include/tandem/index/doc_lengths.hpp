@@ -24,7 +24,8 @@ struct FieldStats {
 };
 
 /// Writes exact lengths (token counts, one per DocId) with their norms; returns the statistics.
-FieldStats write_doc_lengths(const std::filesystem::path& path, std::span<const std::uint32_t> lengths);
+FieldStats write_doc_lengths(const std::filesystem::path& path,
+                             std::span<const std::uint32_t> lengths);
 
 /// A memory-mapped lengths file. Layout: docs/format.md, "<field>.lengths".
 class DocLengthsFile {

@@ -16,9 +16,11 @@
 namespace tandem::index {
 
 /// Writes documents in DocId order, packed into blocks of about `block_bytes` before compression.
+/// Blocks are compressed on `threads` threads, 64 at a time, and written in order.
 class DocStoreWriter {
  public:
-  explicit DocStoreWriter(const std::filesystem::path& path, int zstd_level = 3, std::size_t block_bytes = 32 << 10);
+  explicit DocStoreWriter(const std::filesystem::path& path, unsigned threads = 1, int zstd_level = 3,
+                          std::size_t block_bytes = 32 << 10);
   ~DocStoreWriter();
   DocStoreWriter(const DocStoreWriter&) = delete;
   DocStoreWriter& operator=(const DocStoreWriter&) = delete;
@@ -27,21 +29,29 @@ class DocStoreWriter {
   void commit();
 
  private:
-  void flush_block();
+  void close_block();     // the current block joins the pending ones
+  void flush_pending();   // compresses the pending blocks and writes them
   struct BlockRef {
     std::uint64_t offset;
     std::uint32_t compressed_size;
     std::uint32_t first_doc;
   };
+  struct PendingBlock {
+    std::string raw;  // u32 count, u32 ends[count], documents
+    std::uint32_t first_doc = 0;
+    std::string compressed;
+  };
   io::FileWriter file_;
+  unsigned threads_;
   int level_;
   std::size_t block_bytes_;
   std::vector<std::uint32_t> ends_;  // of the documents in the current block
   std::string block_;
-  std::string compressed_;
+  std::uint32_t block_first_doc_ = 0;
+  std::vector<PendingBlock> pending_;
   std::vector<BlockRef> blocks_;
   std::uint32_t num_docs_ = 0;
-  void* context_ = nullptr;  // ZSTD_CCtx
+  std::vector<void*> contexts_;  // ZSTD_CCtx per thread
 };
 
 /// A memory-mapped document store. Layout: docs/format.md, "store". Thread-safe.

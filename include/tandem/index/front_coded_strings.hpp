@@ -24,14 +24,15 @@ inline constexpr std::uint32_t kFrontCodingBlock = 16;
 /// of the same block (the block's first entry holds it whole).
 ///
 /// Layout (docs/format.md, "Front-coded strings"): u64 count, u64 num_blocks, u32 values per entry,
-/// u32 delta column + 1 (0 = none), u64 data bytes, u64 block_offsets[num_blocks] (into data), data.
-/// In a block, each entry is varint shared-prefix length (0 for the first entry), varint suffix
-/// length, suffix bytes, values.
+/// u32 delta column + 1 (0 = none), u64 data bytes, u64 block_offsets[num_blocks] (into data),
+/// data. In a block, each entry is varint shared-prefix length (0 for the first entry), varint
+/// suffix length, suffix bytes, values.
 inline constexpr std::uint32_t kNoDeltaColumn = UINT32_MAX;
 
 class FrontCodedWriter {
  public:
-  explicit FrontCodedWriter(std::uint32_t values_per_entry, std::uint32_t delta_column = kNoDeltaColumn)
+  explicit FrontCodedWriter(std::uint32_t values_per_entry,
+                            std::uint32_t delta_column = kNoDeltaColumn)
       : values_per_entry_(values_per_entry), delta_column_(delta_column) {}
   /// Throws Error(invalid_argument) if `s` does not sort after the previous string.
   void add(std::string_view s, std::span<const std::uint64_t> values = {});
@@ -63,9 +64,11 @@ class FrontCodedStrings {
 
   /// The string at `index` (decoded into `scratch`) and its values (`values` must have room for
   /// values_per_entry() of them, at most kMaxValues).
-  std::string_view get(std::uint64_t index, std::string& scratch, std::uint64_t* values = nullptr) const;
+  std::string_view get(std::uint64_t index, std::string& scratch,
+                       std::uint64_t* values = nullptr) const;
   /// The index of `key` and its values, or nullopt.
-  std::optional<std::uint64_t> find(std::string_view key, std::string& scratch, std::uint64_t* values = nullptr) const;
+  std::optional<std::uint64_t> find(std::string_view key, std::string& scratch,
+                                    std::uint64_t* values = nullptr) const;
 
   static constexpr std::uint32_t kMaxValues = 8;
 
@@ -79,7 +82,8 @@ class FrontCodedStrings {
       const std::uint64_t n = block_size(b);
       for (std::uint64_t i = 0; i < n; ++i) {
         p = decode_entry(p, s, values.data(), i == 0);
-        visit(b * kFrontCodingBlock + i, std::string_view(s), std::span<const std::uint64_t>(values));
+        visit(b * kFrontCodingBlock + i, std::string_view(s),
+              std::span<const std::uint64_t>(values));
       }
     }
   }
@@ -96,7 +100,8 @@ class FrontCodedStrings {
   const char* block_begin(std::uint64_t b) const { return data_ + block_offsets_[b]; }
   // Decodes one entry after `p` into s (which holds the previous entry of the block) and values
   // (which hold the previous entry's values, for the delta column).
-  const char* decode_entry(const char* p, std::string& s, std::uint64_t* values, bool first_in_block) const;
+  const char* decode_entry(const char* p, std::string& s, std::uint64_t* values,
+                           bool first_in_block) const;
   std::string_view first_string(std::uint64_t block) const;
 
   std::uint64_t count_ = 0;

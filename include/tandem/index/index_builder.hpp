@@ -1,5 +1,5 @@
-// Builds an index from a corpus: read and parse JSONL lines, analyse them on several threads, invert
-// in memory, write one segment, publish the manifest.
+// Builds an index from a corpus: read and parse JSONL lines, analyse them on several threads,
+// invert in memory, write one segment, publish the manifest.
 #pragma once
 
 #include <cstdint>
@@ -16,9 +16,9 @@ struct BuildOptions {
   std::filesystem::path corpus;     // a JSONL(.gz) file or a directory of them
   std::filesystem::path index_dir;  // created if missing
   IndexSettings settings;
-  unsigned threads = 0;             // 0 = all hardware threads
-  bool skip_bad = false;            // skip (and count) malformed lines and later duplicate ids
-  bool overwrite = false;           // replace an existing index (atomically, at publish)
+  unsigned threads = 0;               // 0 = all hardware threads
+  bool skip_bad = false;              // skip (and count) malformed lines and later duplicate ids
+  bool overwrite = false;             // replace an existing index (atomically, at publish)
   std::size_t batch_bytes = 8 << 20;  // input read per batch of parallel work
 };
 

@@ -29,7 +29,8 @@ struct TextFieldFiles {
 /// and that the files agree with each other and with the manifest; verify() checks everything.
 class SegmentReader {
  public:
-  SegmentReader(const std::filesystem::path& index_dir, const SegmentInfo& info, const IndexSettings& settings);
+  SegmentReader(const std::filesystem::path& index_dir, const SegmentInfo& info,
+                const IndexSettings& settings);
 
   const SegmentInfo& info() const { return info_; }
   std::uint32_t num_docs() const { return info_.num_docs; }

@@ -28,7 +28,8 @@ struct InvertedField {
 
 /// Writes <field>.postings, <field>.terms and <field>.lengths into `segment_dir`, encoding posting
 /// lists on `threads` threads. Returns the field's numbers for the manifest.
-SegmentFieldInfo write_inverted_field(const std::filesystem::path& segment_dir, std::string_view field,
-                                      const InvertedField& inverted, unsigned threads, ProgressSink* progress);
+SegmentFieldInfo write_inverted_field(const std::filesystem::path& segment_dir,
+                                      std::string_view field, const InvertedField& inverted,
+                                      unsigned threads, ProgressSink* progress);
 
 }  // namespace tandem::index

@@ -7,8 +7,12 @@
 
 namespace tandem::index::segment_files {
 
-inline std::filesystem::path ids(const std::filesystem::path& seg) { return seg / "ids"; }
-inline std::filesystem::path store(const std::filesystem::path& seg) { return seg / "store"; }
+inline std::filesystem::path ids(const std::filesystem::path& seg) {
+  return seg / "ids";
+}
+inline std::filesystem::path store(const std::filesystem::path& seg) {
+  return seg / "store";
+}
 inline std::filesystem::path terms(const std::filesystem::path& seg, std::string_view field) {
   return seg / (std::string(field) + ".terms");
 }

@@ -25,7 +25,8 @@ struct TermEntry {
 /// [starts[i], starts[i + 1]); terms must be strictly increasing in byte order, postings offsets
 /// increasing.
 void write_term_dictionary(const std::filesystem::path& path, std::string_view term_bytes,
-                           std::span<const std::uint64_t> starts, std::span<const TermEntry> entries);
+                           std::span<const std::uint64_t> starts,
+                           std::span<const TermEntry> entries);
 
 /// A memory-mapped term dictionary: front-coded terms with (doc_freq, total_freq, postings offset).
 /// Layout: docs/format.md, "<field>.terms". Thread-safe.

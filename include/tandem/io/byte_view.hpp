@@ -17,11 +17,12 @@ namespace tandem::io {
 /// index validates its tables once, so that the hot path can use the spans without checks.
 class ByteView {
  public:
-  ByteView(std::span<const std::byte> bytes, std::string file) : bytes_(bytes), file_(std::move(file)) {}
+  ByteView(std::span<const std::byte> bytes, std::string file)
+      : bytes_(bytes), file_(std::move(file)) {}
 
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  T read(std::uint64_t offset, const char* what) const {
+  requires std::is_trivially_copyable_v<T> T read(std::uint64_t offset, const char* what)
+  const {
     check(offset, sizeof(T), what);
     T value;
     std::memcpy(&value, bytes_.data() + offset, sizeof(T));
@@ -30,9 +31,12 @@ class ByteView {
 
   /// A span of `count` T at `offset`, which must be aligned for T.
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  std::span<const T> array(std::uint64_t offset, std::uint64_t count, const char* what) const {
-    if (count > bytes_.size() / (sizeof(T) == 0 ? 1 : sizeof(T))) too_short(offset, count * sizeof(T), what);
+  requires std::is_trivially_copyable_v<T> std::span<const T> array(std::uint64_t offset,
+                                                                    std::uint64_t count,
+                                                                    const char* what)
+  const {
+    if (count > bytes_.size() / (sizeof(T) == 0 ? 1 : sizeof(T)))
+      too_short(offset, count * sizeof(T), what);
     check(offset, count * sizeof(T), what);
     if (reinterpret_cast<std::uintptr_t>(bytes_.data() + offset) % alignof(T) != 0) {
       fail(ErrorKind::corruption, "{}: {} is misaligned (offset {})", file_, what, offset);
@@ -40,7 +44,8 @@ class ByteView {
     return {reinterpret_cast<const T*>(bytes_.data() + offset), static_cast<std::size_t>(count)};
   }
 
-  std::span<const std::byte> bytes(std::uint64_t offset, std::uint64_t size, const char* what) const {
+  std::span<const std::byte> bytes(std::uint64_t offset, std::uint64_t size,
+                                   const char* what) const {
     check(offset, size, what);
     return bytes_.subspan(offset, size);
   }
@@ -57,8 +62,9 @@ class ByteView {
     if (offset > bytes_.size() || size > bytes_.size() - offset) too_short(offset, size, what);
   }
   [[noreturn]] void too_short(std::uint64_t offset, std::uint64_t size, const char* what) const {
-    fail(ErrorKind::corruption, "{}: {} ({} bytes at offset {}) lies beyond the end of the data ({} bytes)",
-         file_, what, size, offset, bytes_.size());
+    fail(ErrorKind::corruption,
+         "{}: {} ({} bytes at offset {}) lies beyond the end of the data ({} bytes)", file_, what,
+         size, offset, bytes_.size());
   }
 
   std::span<const std::byte> bytes_;

@@ -47,15 +47,11 @@ class FileWriter {
   void write(const void* data, std::size_t size);
   void write(std::span<const std::byte> bytes) { write(bytes.data(), bytes.size()); }
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  void write_pod(const T& value) {
-    write(&value, sizeof(T));
-  }
+  requires std::is_trivially_copyable_v<T>
+  void write_pod(const T& value) { write(&value, sizeof(T)); }
   template <typename T>
-    requires std::is_trivially_copyable_v<T>
-  void write_array(std::span<const T> values) {
-    write(values.data(), values.size_bytes());
-  }
+  requires std::is_trivially_copyable_v<T>
+  void write_array(std::span<const T> values) { write(values.data(), values.size_bytes()); }
   /// Pads with zero bytes so that the next payload offset is a multiple of `alignment`.
   void align(std::size_t alignment);
   /// Bytes of payload written so far (the header is not counted): the offset of the next write.
@@ -96,7 +92,8 @@ class CheckedFile {
   std::uint32_t version_ = 0;
 };
 
-/// Writes a small text file (a manifest, a settings file) atomically: temp, fsync, rename, fsync dir.
+/// Writes a small text file (a manifest, a settings file) atomically: temp, fsync, rename, fsync
+/// dir.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
 /// fsyncs a directory so that a rename inside it is durable.

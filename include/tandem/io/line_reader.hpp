@@ -1,4 +1,5 @@
-// Reads text files line by line, plain or gzip-compressed (detected from the content, not the name).
+// Reads text files line by line, plain or gzip-compressed (detected from the content, not the
+// name).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,8 @@ namespace tandem::io {
 
 /// Sequential line reader over a plain or gzipped file. Lines are returned without the trailing
 /// "\n" or "\r\n". A final line without a newline is still returned. Throws Error(not_found) if the
-/// file is missing, Error(io) on read errors, Error(corruption) on a truncated or damaged gzip stream.
+/// file is missing, Error(io) on read errors, Error(corruption) on a truncated or damaged gzip
+/// stream.
 class LineReader {
  public:
   explicit LineReader(const std::filesystem::path& path);

@@ -23,7 +23,7 @@ struct FieldWeight {
 };
 
 struct Bm25Options {
-  sparse::Bm25Params params;                                  // k1 0.9, b 0.4 (Anserini)
+  sparse::Bm25Params params;                                    // k1 0.9, b 0.4 (Anserini)
   sparse::LengthMode length_mode = sparse::LengthMode::lucene;  // Lucene's lossy norms
   sparse::QueryAlgorithm algorithm = sparse::kDefaultQueryAlgorithm;
   std::vector<FieldWeight> fields;  // empty = every text field of the index, weight 1
@@ -69,7 +69,8 @@ class Bm25Retriever {
 
   /// The top `k` documents of a text query, in result order (score descending, then external id
   /// ascending, across segments), written to `out`.
-  void search(std::string_view query, std::size_t k, SearchContext& ctx, std::vector<IndexHit>& out) const;
+  void search(std::string_view query, std::size_t k, SearchContext& ctx,
+              std::vector<IndexHit>& out) const;
   /// The same for a bag of words already in ctx.terms (as analyze() leaves it).
   void search_terms(std::size_t k, SearchContext& ctx, std::vector<IndexHit>& out) const;
 

@@ -2,19 +2,20 @@
 // ../shared/data the ranking equals the Lucene 8.8 peer's (Anserini's analyzer, BM25 k1 0.9 b 0.4,
 // one-byte norms, ties by document id), query by query and rank by rank, and trec_eval's measures
 // agree; on SciFact they equal Anserini's published regression numbers.
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <map>
 #include <sstream>
 
-#include "lucene_peer.hpp"
+#include <gtest/gtest.h>
+
 #include "tandem/engine/engine.hpp"
 #include "tandem/eval/evaluate.hpp"
 #include "tandem/eval/measure_set.hpp"
 #include "tandem/eval/qrels.hpp"
 #include "tandem/eval/report.hpp"
 #include "tandem/eval/run.hpp"
+
+#include "lucene_peer.hpp"
 #include "test_support.hpp"
 
 namespace tandem {
@@ -35,12 +36,15 @@ std::vector<Line> read_run_lines(const std::filesystem::path& path) {
   return lines;
 }
 
-std::map<std::string, double> measures(const std::filesystem::path& qrels, const std::filesystem::path& run) {
-  const auto report = eval::evaluate(eval::read_qrels(qrels), eval::read_run(run),
-                                     eval::parse_measures({"map", "ndcg_cut.10", "recall.100,1000"}),
-                                     eval::EvalOptions{.complete = true});
+std::map<std::string, double> measures(const std::filesystem::path& qrels,
+                                       const std::filesystem::path& run) {
+  const auto report =
+      eval::evaluate(eval::read_qrels(qrels), eval::read_run(run),
+                     eval::parse_measures({"map", "ndcg_cut.10", "recall.100,1000"}),
+                     eval::EvalOptions{.complete = true});
   std::map<std::string, double> out;
-  for (const char* m : {"map", "ndcg_cut_10", "recall_100", "recall_1000"}) out[m] = report.summary_value(m).value();
+  for (const char* m : {"map", "ndcg_cut_10", "recall_100", "recall_1000"})
+    out[m] = report.summary_value(m).value();
   return out;
 }
 
@@ -63,7 +67,8 @@ class Bm25Parity : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(Bm25Parity, RankingAndMeasuresEqualLucene) {
   TANDEM_REQUIRE_SHARED(shared);
-  if (const auto why = test::LucenePeer::unavailable()) FAIL() << "the Lucene peer cannot run: " << *why;
+  if (const auto why = test::LucenePeer::unavailable())
+    FAIL() << "the Lucene peer cannot run: " << *why;
   const auto data = shared / "data" / GetParam();
   const auto queries = data / "queries.jsonl";
   test::TempDir dir;
@@ -76,11 +81,13 @@ TEST_P(Bm25Parity, RankingAndMeasuresEqualLucene) {
   std::size_t score_diffs = 0;
   for (std::size_t i = 0; i < ours.size(); ++i) {
     ASSERT_EQ(ours[i].qid, theirs[i].qid) << "line " << i + 1;
-    ASSERT_EQ(ours[i].docid, theirs[i].docid) << "query " << ours[i].qid << " rank " << ours[i].rank;
+    ASSERT_EQ(ours[i].docid, theirs[i].docid)
+        << "query " << ours[i].qid << " rank " << ours[i].rank;
     ASSERT_EQ(ours[i].rank, theirs[i].rank);
     // The peer adjusts ties in double, Anserini (and tandem) in float: the printed scores may
     // differ by one rounding step of 1e-4, never the order.
-    EXPECT_NEAR(ours[i].score, theirs[i].score, 1.02e-4) << "query " << ours[i].qid << " rank " << ours[i].rank;
+    EXPECT_NEAR(ours[i].score, theirs[i].score, 1.02e-4)
+        << "query " << ours[i].qid << " rank " << ours[i].rank;
     score_diffs += ours[i].score != theirs[i].score;
   }
   EXPECT_LT(score_diffs * 20, ours.size()) << "more than 5% of the printed scores differ";
@@ -89,11 +96,13 @@ TEST_P(Bm25Parity, RankingAndMeasuresEqualLucene) {
   const auto a = measures(qrels, dir / "tandem.run");
   const auto b = measures(qrels, lucene);
   for (const auto& [m, v] : a) {
-    EXPECT_EQ(std::lround(v * 1e4), std::lround(b.at(m) * 1e4)) << m << ": tandem " << v << ", Lucene " << b.at(m);
+    EXPECT_EQ(std::lround(v * 1e4), std::lround(b.at(m) * 1e4))
+        << m << ": tandem " << v << ", Lucene " << b.at(m);
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Shared, Bm25Parity, ::testing::Values("adi", "cranfield", "npl", "nfcorpus", "scifact"),
+INSTANTIATE_TEST_SUITE_P(Shared, Bm25Parity,
+                         ::testing::Values("adi", "cranfield", "npl", "nfcorpus", "scifact"),
                          [](const auto& param_info) { return std::string(param_info.param); });
 
 // Anserini's regression beir-v1.0.0-scifact.flat: nDCG@10 0.6789, R@100 0.9253, R@1000 0.9767, on

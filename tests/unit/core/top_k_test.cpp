@@ -1,9 +1,9 @@
-#include <gtest/gtest.h>
+#include "tandem/core/top_k.hpp"
 
 #include <algorithm>
 #include <random>
 
-#include "tandem/core/top_k.hpp"
+#include <gtest/gtest.h>
 
 namespace tandem {
 namespace {

@@ -1,7 +1,9 @@
+#include "tandem/index/corpus_parser.hpp"
+
 #include <gtest/gtest.h>
 
 #include "tandem/core/error.hpp"
-#include "tandem/index/corpus_parser.hpp"
+
 #include "test_support.hpp"
 
 namespace tandem::index {
@@ -9,7 +11,8 @@ namespace {
 
 TEST(CorpusParser, BeirFlatJoinsTitleAndTextWithNewline) {
   CorpusParser p(FieldLayout::flat);
-  const auto& d = p.parse_copy(R"({"_id": "d1", "title": "A title", "text": "Body text.", "metadata": {"x": [1, 2]}})");
+  const auto& d = p.parse_copy(
+      R"({"_id": "d1", "title": "A title", "text": "Body text.", "metadata": {"x": [1, 2]}})");
   EXPECT_EQ(d.id, "d1");
   ASSERT_EQ(d.fields.size(), 1u);
   EXPECT_EQ(d.fields[0], "A title\nBody text.");

@@ -1,12 +1,13 @@
-#include <gtest/gtest.h>
-
 #include <fstream>
+
+#include <gtest/gtest.h>
 
 #include "tandem/core/error.hpp"
 #include "tandem/index/doc_store.hpp"
 #include "tandem/index/front_coded_strings.hpp"
 #include "tandem/index/id_table.hpp"
 #include "tandem/index/term_dictionary.hpp"
+
 #include "test_support.hpp"
 
 namespace tandem::index {
@@ -103,10 +104,12 @@ TEST(TermDictionary, FindsTermsAndEntries) {
 TEST(DocStore, ReturnsEveryDocumentAcrossBlocks) {
   test::TempDir dir;
   std::vector<std::string> docs;
-  for (int i = 0; i < 3000; ++i) docs.push_back("{\"_id\":\"" + std::to_string(i) + "\",\"text\":\"" + std::string(i % 97, 'x') + "\"}");
+  for (int i = 0; i < 3000; ++i)
+    docs.push_back("{\"_id\":\"" + std::to_string(i) + "\",\"text\":\"" + std::string(i % 97, 'x') +
+                   "\"}");
   docs.push_back("");
   {
-    DocStoreWriter w(dir / "store", 3, 4096);
+    DocStoreWriter w(dir / "store", 2, 3, 4096);
     for (const auto& d : docs) w.add(d);
     w.commit();
   }
@@ -132,7 +135,7 @@ TEST(DocStore, EmptyStoreOpens) {
 TEST(DocStore, DamagedBlockIsCorruption) {
   test::TempDir dir;
   {
-    DocStoreWriter w(dir / "store", 3, 1024);
+    DocStoreWriter w(dir / "store", 1, 3, 1024);
     for (int i = 0; i < 100; ++i) w.add(std::string(200, static_cast<char>('a' + i % 26)));
     w.commit();
   }

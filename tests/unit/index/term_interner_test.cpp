@@ -1,9 +1,9 @@
-#include <gtest/gtest.h>
+#include "tandem/index/term_interner.hpp"
 
 #include <string>
 #include <unordered_map>
 
-#include "tandem/index/term_interner.hpp"
+#include <gtest/gtest.h>
 
 namespace tandem::index {
 namespace {
@@ -15,7 +15,8 @@ TEST(TermInterner, AssignsIdsInFirstAppearanceOrderAcrossGrowth) {
     for (int i = 0; i < 20000; ++i) {
       const std::string term = "t" + std::to_string(i * 7919 % 20000);
       const auto id = interner.intern(term);
-      const auto [it, inserted] = expected.emplace(term, static_cast<std::uint32_t>(expected.size()));
+      const auto [it, inserted] =
+          expected.emplace(term, static_cast<std::uint32_t>(expected.size()));
       EXPECT_EQ(id, it->second);
       EXPECT_EQ(interner.term(id), term);
     }

@@ -1,10 +1,12 @@
-#include <gtest/gtest.h>
+#include "tandem/io/file_format.hpp"
 
 #include <cstring>
 #include <fstream>
 
+#include <gtest/gtest.h>
+
 #include "tandem/core/error.hpp"
-#include "tandem/io/file_format.hpp"
+
 #include "test_support.hpp"
 
 namespace tandem::io {

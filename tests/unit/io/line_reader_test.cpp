@@ -1,8 +1,10 @@
+#include "tandem/io/line_reader.hpp"
+
 #include <gtest/gtest.h>
 #include <zlib.h>
 
 #include "tandem/core/error.hpp"
-#include "tandem/io/line_reader.hpp"
+
 #include "test_support.hpp"
 
 namespace tandem::io {

@@ -1,7 +1,9 @@
+#include "tandem/io/query_file.hpp"
+
 #include <gtest/gtest.h>
 
 #include "tandem/core/error.hpp"
-#include "tandem/io/query_file.hpp"
+
 #include "test_support.hpp"
 
 namespace tandem::io {

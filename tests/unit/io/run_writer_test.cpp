@@ -1,10 +1,11 @@
-#include <gtest/gtest.h>
+#include "tandem/io/run_writer.hpp"
 
 #include <bit>
 #include <cstdint>
 #include <sstream>
 
-#include "tandem/io/run_writer.hpp"
+#include <gtest/gtest.h>
+
 #include "test_support.hpp"
 
 namespace tandem::io {
@@ -57,7 +58,8 @@ TEST(RunWriter, AdjustsTiesExactlyAsAnserini) {
     const auto adjusted = anserini_adjusted_scores(scores);
     ASSERT_EQ(adjusted.size(), expected.size());
     for (std::size_t i = 0; i < adjusted.size(); ++i) {
-      EXPECT_EQ(java_format_f6(static_cast<double>(adjusted[i])), expected[i]) << "run " << cols[0] << " rank " << i + 1;
+      EXPECT_EQ(java_format_f6(static_cast<double>(adjusted[i])), expected[i])
+          << "run " << cols[0] << " rank " << i + 1;
     }
     ++runs;
   }

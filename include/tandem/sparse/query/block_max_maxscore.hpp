@@ -1,6 +1,6 @@
 // Block-Max MaxScore: MaxScore (Turtle & Flood 1995) whose essential lists skip, block by block,
-// the regions that Ding & Suel's (SIGIR 2011) block maxima show cannot reach the top-k. A variant of
-// the block-max MaxScore evaluated by Mallia, Siedlaczek & Suel, "An experimental study of index
+// the regions that Ding & Suel's (SIGIR 2011) block maxima show cannot reach the top-k. A variant
+// of the block-max MaxScore evaluated by Mallia, Siedlaczek & Suel, "An experimental study of index
 // compression and DAAT query processing methods", ECIR 2019.
 #pragma once
 

@@ -1,0 +1,70 @@
+// Indexes written by earlier format versions still open, verify, and search exactly like an index
+// this build writes from the same corpus.
+#include <gtest/gtest.h>
+
+#include "tandem/core/error.hpp"
+#include "tandem/engine/engine.hpp"
+
+#include "test_support.hpp"
+
+namespace tandem {
+namespace {
+
+std::vector<engine::QueryResult> search_all(const std::filesystem::path& index_dir,
+                                            const std::filesystem::path& queries) {
+  const auto index = engine::Index::open(index_dir);
+  engine::SearchOptions options;
+  options.k = 20;
+  return engine::Searcher(index, options).search_batch(io::read_queries(queries), 1).results;
+}
+
+TEST(FormatCompat, Version1IndexSearchesLikeAFreshBuild) {
+  const auto v1 = test::source_dir() / "tests" / "compat" / "format" / "v1";
+  test::TempDir dir;
+  // Copy: opening must not need write access, but the fixture must never change.
+  std::filesystem::copy(v1 / "index", dir / "old", std::filesystem::copy_options::recursive);
+  const auto old_index = engine::Index::open(dir / "old");
+  EXPECT_NO_THROW(old_index.verify());
+  EXPECT_EQ(old_index.reader().manifest().format_version, 1u);
+
+  index::BuildOptions build;
+  build.corpus = v1 / "corpus.jsonl";
+  build.index_dir = dir / "new";
+  engine::build_index(build);
+
+  const auto a = search_all(dir / "old", v1 / "queries.jsonl");
+  const auto b = search_all(dir / "new", v1 / "queries.jsonl");
+  ASSERT_EQ(a.size(), b.size());
+  std::size_t hits = 0;
+  for (std::size_t q = 0; q < a.size(); ++q) {
+    ASSERT_EQ(a[q].hits.size(), b[q].hits.size()) << a[q].qid;
+    for (std::size_t i = 0; i < a[q].hits.size(); ++i) {
+      EXPECT_EQ(a[q].hits[i].id, b[q].hits[i].id);
+      EXPECT_EQ(a[q].hits[i].score, b[q].hits[i].score);
+      ++hits;
+    }
+  }
+  EXPECT_GT(hits, 50u);
+  EXPECT_EQ(old_index.document("1"), engine::Index::open(dir / "new").document("1"));
+}
+
+TEST(FormatCompat, NewerVersionsAreRefusedClearly) {
+  const auto v1 = test::source_dir() / "tests" / "compat" / "format" / "v1";
+  test::TempDir dir;
+  std::filesystem::copy(v1 / "index", dir / "idx", std::filesystem::copy_options::recursive);
+  std::string manifest = test::read_file(dir / "idx" / "manifest.json");
+  const auto at = manifest.find("\"format_version\": 1");
+  ASSERT_NE(at, std::string::npos);
+  manifest.replace(at, 19, "\"format_version\": 99");
+  test::write_file(dir / "idx" / "manifest.json", manifest);
+  try {
+    engine::Index::open(dir / "idx");
+    FAIL() << "opened a version 99 index";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::unsupported);
+    EXPECT_NE(std::string(e.what()).find("upgrade tandem"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace tandem
