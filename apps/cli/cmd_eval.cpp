@@ -1,6 +1,7 @@
 // `tandem eval`: trec_eval's command line over eval::evaluate, printing exactly what trec_eval
 // prints (or JSON).
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,6 +68,22 @@ std::string read_stdin() {
   return text;
 }
 
+// trec_eval keeps the parameters of the first -m that names a measure and ignores later ones
+// (-m recall.100 -m recall.1000 prints recall_100 only). tandem does the same, and says so.
+void warn_repeated_measures(const std::vector<std::string>& specs) {
+  std::map<std::string, std::string> first;
+  for (const auto& spec : specs) {
+    const std::string name = spec.substr(0, spec.find('.'));
+    const auto [it, inserted] = first.emplace(name, spec);
+    if (!inserted && it->second != spec) {
+      fmt::print(stderr,
+                 "tandem eval: note: as in trec_eval, '-m {}' is ignored because '-m {}' came first; "
+                 "give one -m with all parameters, e.g. -m {}.a,b\n",
+                 spec, it->second, name);
+    }
+  }
+}
+
 int run_eval(const EvalArgs& args) {
   std::string qrels_path = args.qrels;
   std::string run_path = args.run;
@@ -82,6 +99,7 @@ int run_eval(const EvalArgs& args) {
          qrels_path.empty() ? "the qrels file" : "the run file");
   }
   const eval::MeasureSet measures = eval::parse_measures(args.measures);
+  warn_repeated_measures(args.measures);
   const eval::Qrels qrels = eval::read_qrels(qrels_path);
   // trec_eval reads the run from standard input when it is given as "-".
   const eval::Run run =
