@@ -76,10 +76,11 @@ void warn_repeated_measures(const std::vector<std::string>& specs) {
     const std::string name = spec.substr(0, spec.find('.'));
     const auto [it, inserted] = first.emplace(name, spec);
     if (!inserted && it->second != spec) {
-      fmt::print(stderr,
-                 "tandem eval: note: as in trec_eval, '-m {}' is ignored because '-m {}' came first; "
-                 "give one -m with all parameters, e.g. -m {}.a,b\n",
-                 spec, it->second, name);
+      fmt::print(
+          stderr,
+          "tandem eval: note: as in trec_eval, '-m {}' is ignored because '-m {}' came first; "
+          "give one -m with all parameters, e.g. -m {}.a,b\n",
+          spec, it->second, name);
     }
   }
 }

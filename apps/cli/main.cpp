@@ -2,6 +2,7 @@
 // tandem::Error into a one-line message and a non-zero exit code.
 #include <cstdio>
 #include <exception>
+#include <new>
 
 #include <fmt/core.h>
 
@@ -31,9 +32,8 @@ int exit_code(tandem::ErrorKind kind) {
   return 1;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Parses the command line and runs the chosen command; every error ends here as one line.
+int run_main(int argc, char** argv) {
   CLI::App app{"tandem " TANDEM_VERSION
                " - one retrieval engine: BM25 that reproduces Anserini, and trec_eval-identical "
                "evaluation.\n"
@@ -58,9 +58,24 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     fmt::print(stderr, "tandem: error: {}\n", e.what());
     return exit_code(e.kind());
+  } catch (const std::bad_alloc&) {
+    std::fflush(stdout);
+    fmt::print(stderr, "tandem: error: out of memory\n");
+    return 7;
   } catch (const std::exception& e) {
     std::fflush(stdout);
     fmt::print(stderr, "tandem: internal error: {}\n", e.what());
+    return 70;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_main(argc, argv);
+  } catch (...) {
+    std::fputs("tandem: internal error while reporting an error\n", stderr);
     return 70;
   }
 }

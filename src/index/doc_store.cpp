@@ -23,7 +23,8 @@ DocStoreWriter::DocStoreWriter(const std::filesystem::path& path, unsigned threa
       block_bytes_(block_bytes) {
   for (unsigned t = 0; t < threads_; ++t) {
     contexts_.push_back(ZSTD_createCCtx());
-    if (contexts_.back() == nullptr) fail(ErrorKind::io, "cannot create a zstd compression context");
+    if (contexts_.back() == nullptr)
+      fail(ErrorKind::io, "cannot create a zstd compression context");
   }
 }
 
@@ -61,13 +62,15 @@ void DocStoreWriter::flush_pending() {
   parallel_for(pending_.size(), threads_, [&](std::size_t i, unsigned worker) {
     PendingBlock& b = pending_[i];
     b.compressed.resize(ZSTD_compressBound(b.raw.size()));
-    const std::size_t n = ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(contexts_[worker]), b.compressed.data(),
-                                            b.compressed.size(), b.raw.data(), b.raw.size(), level_);
+    const std::size_t n =
+        ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(contexts_[worker]), b.compressed.data(),
+                          b.compressed.size(), b.raw.data(), b.raw.size(), level_);
     if (ZSTD_isError(n)) fail(ErrorKind::io, "zstd compression failed: {}", ZSTD_getErrorName(n));
     b.compressed.resize(n);
   });
   for (const PendingBlock& b : pending_) {
-    blocks_.push_back({file_.payload_offset(), static_cast<std::uint32_t>(b.compressed.size()), b.first_doc});
+    blocks_.push_back(
+        {file_.payload_offset(), static_cast<std::uint32_t>(b.compressed.size()), b.first_doc});
     file_.write(b.compressed.data(), b.compressed.size());
   }
   pending_.clear();

@@ -38,7 +38,9 @@ double seconds_since(Clock::time_point t) {
 struct Location {
   std::uint32_t file = 0;
   std::uint64_t line = 0;
-  friend auto operator<=>(const Location&, const Location&) = default;
+  friend bool operator<(const Location& a, const Location& b) {
+    return a.file < b.file || (a.file == b.file && a.line < b.line);
+  }
 };
 
 struct LineError {

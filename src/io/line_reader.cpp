@@ -88,10 +88,9 @@ bool LineReader::fill() {
 bool LineReader::next(std::string_view& line) {
   while (true) {
     const char* start = buffer_.data() + begin_;
-    const std::size_t avail = buffer_.size() - begin_;
-    if (const void* nl = std::memchr(start, '\n', avail); nl != nullptr) {
-      std::size_t len = static_cast<const char*>(nl) - start;
-      begin_ += len + 1;
+    if (const std::size_t nl = buffer_.find('\n', begin_); nl != std::string::npos) {
+      std::size_t len = nl - begin_;
+      begin_ = nl + 1;
       if (len > 0 && start[len - 1] == '\r') --len;
       line = std::string_view(start, len);
       ++line_number_;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "tandem/text/utf8.hpp"
@@ -91,10 +92,20 @@ constexpr auto kStep4Index = index_by_key(kStep4);
 constexpr std::array<std::uint8_t, 128> kLetterKinds = [] {
   std::array<std::uint8_t, 128> kinds{};
   for (auto& k : kinds) k = 1;
-  for (const char v : {'a', 'e', 'i', 'o', 'u'}) kinds[static_cast<std::size_t>(v)] = 0;
+  for (const unsigned char v : {'a', 'e', 'i', 'o', 'u'}) kinds[v] = 0;
   kinds['y'] = 2;
   return kinds;
 }();
+
+// The code of a unit: chars read as unsigned bytes, so that UTF-8 bytes are never negative.
+template <typename Unit>
+std::uint32_t unit_code(Unit u) {
+  if constexpr (std::is_same_v<Unit, char>) {
+    return static_cast<unsigned char>(u);
+  } else {
+    return static_cast<std::uint32_t>(u);
+  }
+}
 
 // Sets flags[i] = consonant(i) for i in [from, to), given flags[from - 1]. Returns false, leaving
 // the rest unset, at the first unit that is not ASCII (only the char path asks).
@@ -102,7 +113,7 @@ template <typename Unit>
 bool classify(const Unit* b, int from, int to, std::uint8_t* flags) {
   std::uint8_t previous = from == 0 ? 0 : flags[from - 1];  // 'y' first in the word is a consonant
   for (int i = from; i < to; ++i) {
-    const auto c = static_cast<std::uint32_t>(b[i]);
+    const std::uint32_t c = unit_code(b[i]);
     std::uint8_t kind = 1;
     if (c < 128) {
       kind = kLetterKinds[c];
@@ -237,8 +248,9 @@ class Word {
   template <std::size_t N>
   static std::span<const Rule> filed_under(const std::array<Rule, N>& rules,
                                            const std::array<KeyRange, 128>& index, Unit key) {
-    if (static_cast<std::uint32_t>(key) >= 128) return {};
-    const KeyRange r = index[static_cast<std::size_t>(key)];
+    const std::uint32_t code = unit_code(key);
+    if (code >= 128) return {};
+    const KeyRange r = index[code];
     return std::span<const Rule>(rules.data() + r.begin, r.end - r.begin);
   }
 

@@ -179,6 +179,7 @@ StandardScanner build() {
 
   const std::vector<Rule> rules = grammar();
   std::vector<Regex> regexes;
+  regexes.reserve(rules.size());
   for (const Rule& r : rules) regexes.push_back(r.regex);
   const Dfa dfa = compile_rules(regexes, class_masks);
   fill_transitions(dfa, rules, scanner);

@@ -25,8 +25,7 @@ std::string_view to_string(ErrorKind kind);
 /// what() is a complete sentence for a user: what is wrong and where (file, line, field).
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, std::string message)
-      : std::runtime_error(std::move(message)), kind_(kind) {}
+  Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
   ErrorKind kind() const noexcept { return kind_; }
 
  private:

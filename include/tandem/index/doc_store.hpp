@@ -19,8 +19,8 @@ namespace tandem::index {
 /// Blocks are compressed on `threads` threads, 64 at a time, and written in order.
 class DocStoreWriter {
  public:
-  explicit DocStoreWriter(const std::filesystem::path& path, unsigned threads = 1, int zstd_level = 3,
-                          std::size_t block_bytes = 32 << 10);
+  explicit DocStoreWriter(const std::filesystem::path& path, unsigned threads = 1,
+                          int zstd_level = 3, std::size_t block_bytes = 32 << 10);
   ~DocStoreWriter();
   DocStoreWriter(const DocStoreWriter&) = delete;
   DocStoreWriter& operator=(const DocStoreWriter&) = delete;
@@ -29,8 +29,8 @@ class DocStoreWriter {
   void commit();
 
  private:
-  void close_block();     // the current block joins the pending ones
-  void flush_pending();   // compresses the pending blocks and writes them
+  void close_block();    // the current block joins the pending ones
+  void flush_pending();  // compresses the pending blocks and writes them
   struct BlockRef {
     std::uint64_t offset;
     std::uint32_t compressed_size;

@@ -16,14 +16,14 @@ constexpr unsigned kRows = 32;  // 128 integers in 4 lanes
 // (R * B) / 32 at bit (R * B) % 32 and may spill into the next word. All shifts are immediates.
 template <unsigned B, unsigned R>
 inline __m128i extract_row(const __m128i* words) {
-  constexpr unsigned start = R * B;
-  constexpr unsigned word = start / 32;
-  constexpr unsigned offset = start % 32;
-  __m128i v = _mm_srli_epi32(words[word], static_cast<int>(offset));
-  if constexpr (offset + B > 32) {
-    v = _mm_or_si128(v, _mm_slli_epi32(words[word + 1], static_cast<int>(32 - offset)));
+  constexpr unsigned kStart = R * B;
+  constexpr unsigned kWord = kStart / 32;
+  constexpr unsigned kOffset = kStart % 32;
+  __m128i v = _mm_srli_epi32(words[kWord], static_cast<int>(kOffset));
+  if constexpr (kOffset + B > 32) {
+    v = _mm_or_si128(v, _mm_slli_epi32(words[kWord + 1], static_cast<int>(32 - kOffset)));
   }
-  if constexpr (offset + B != 32) {
+  if constexpr (kOffset + B != 32) {
     v = _mm_and_si128(v, _mm_set1_epi32(static_cast<int>((std::uint32_t{1} << B) - 1)));
   }
   return v;
