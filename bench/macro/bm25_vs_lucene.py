@@ -15,6 +15,7 @@ Usage (see bench/README.md):
   /usr/bin/python3 bench/macro/bm25_vs_lucene.py --name scifact --corpus data/scifact/corpus.jsonl.gz \
       --queries data/scifact/queries.test.tsv --qrels data/scifact/qrels.test.tsv
 Prints a markdown table and writes the JSON to --out (default bench/results/bm25_vs_lucene.<name>.json).
+`--table JSON` re-prints the table of a saved result (docs/benchmarks.md is made that way).
 """
 import argparse
 import json
@@ -68,7 +69,12 @@ def prepare_peers(peers_src, work):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--table":  # re-print the table of a saved result
+        with open(sys.argv[2]) as f:
+            print_table(json.load(f))
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--table", metavar="JSON", help="only print the table of a saved result and exit")
     ap.add_argument("--name", required=True)
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--queries", required=True, help="TSV qid<TAB>text")
@@ -193,7 +199,8 @@ def print_table(res):
     if q:
         for m in ("ndcg_cut_10", "recall_1000"):
             print(f"| {m} | {q['tandem'][m]:.4f} | {q['lucene'][m]:.4f} | |")
-        print(f"| same documents at the same ranks (Anserini mode, k=1000) | {'yes' if q['same_ranking'] else 'no'} | | |")
+        if "same_ranking" in q:
+            print(f"| same documents at the same ranks (Anserini mode, k=1000) | {'yes' if q['same_ranking'] else 'no'} | | |")
 
 
 if __name__ == "__main__":
