@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)"
+cmake --build --preset release -j "$(nproc)" --target tandem_cli   # the tool only; scripts/test.sh builds the rest
 tandem=build/release/apps/cli/tandem
 out=${TANDEM_DEMO_DIR:-out/demo}
 mkdir -p "$out"
