@@ -4,7 +4,7 @@
 // (bench/micro/synthetic_index.hpp, ~34M postings) decoded in full, documents and frequencies,
 // block by block as a cursor does:
 //  - tandem/blocks: the list format (SIMD-BP128 full blocks, bit-stream tails), decode kernels
-//  only;
+//  only (list_layout.hpp's decode_block_docs / decode_block_freqs);
 //  - tandem/cursor: the same through PostingCursor::next() and freq();
 //  - streamvbyte/...: Debian's libstreamvbyte 0.4.1 on the same blocks of 128 (documents with
 //    streamvbyte_delta_encode from the previous block's last document, frequencies with
@@ -74,24 +74,22 @@ void tandem_blocks(benchmark::State& state) {
   std::uint64_t postings = 0;
   for (auto _ : state) {
     for (std::uint32_t t : terms) {
-      const codec::ListLayout l = codec::ListLayout::parse(ix.postings.data() + ix.offsets[t]);
+      const PostingListSummary& sum = ix.summaries[t];
+      const codec::ListLayout l = codec::ListLayout::parse(ix.postings.data() + ix.offsets[t],
+                                                           sum.doc_freq, sum.total_freq);
+      if (l.doc_freq == 1) {  // the list is its document; the frequency is the dictionary's
+        docs[0] = l.first_doc;
+        freqs[0] = l.single_freq;
+        benchmark::DoNotOptimize(docs);
+        benchmark::DoNotOptimize(freqs);
+        ++postings;
+        continue;
+      }
       for (std::uint32_t b = 0; b < l.num_blocks; ++b) {
-        const std::byte* p = l.block_begin(b);
-        const auto doc_bits = static_cast<unsigned>(p[0]);
-        const auto freq_bits = static_cast<unsigned>(p[1]);
+        const codec::BlockWidths w = codec::BlockWidths::read(l.block_begin(b));
         const std::uint32_t n = l.block_count(b);
-        if (n == codec::kFullBlock) {
-          codec::unpack128_doc_gaps(p + 2, doc_bits, l.block_base(b), docs);
-          codec::unpack128_plus_one(p + 2 + codec::packed128_bytes(doc_bits), freq_bits, freqs);
-        } else {
-          codec::unpack_bits(p + 2, n, doc_bits, docs);
-          codec::unpack_bits(p + 2 + codec::bit_stream_bytes(n, doc_bits), n, freq_bits, freqs);
-          DocId d = l.block_base(b);
-          for (std::uint32_t j = 0; j < n; ++j) {
-            docs[j] = d = d + docs[j] + 1;
-            ++freqs[j];
-          }
-        }
+        codec::decode_block_docs(b, n, l.block_base(b), w, docs);
+        codec::decode_block_freqs(b, n, w, freqs);
         benchmark::DoNotOptimize(docs);
         benchmark::DoNotOptimize(freqs);
         postings += n;
@@ -109,7 +107,7 @@ void tandem_cursor(benchmark::State& state) {
   for (auto _ : state) {
     std::uint64_t sum = 0;
     for (std::uint32_t t : terms) {
-      PostingCursor c(ix.postings.data() + ix.offsets[t]);
+      PostingCursor c(ix.postings.data() + ix.offsets[t], ix.summaries[t]);
       for (; c.docid() != kEndDoc; c.next()) sum += c.docid() + c.freq();
       postings += c.size();
     }

@@ -58,6 +58,12 @@ Manifest Manifest::from_json(std::string_view text, const std::string& source) {
            "{}: index format version {} is newer than this build reads ({}); upgrade tandem",
            source, m.format_version, kVersion);
     }
+    if (m.format_version < kOldestVersion) {
+      fail(ErrorKind::unsupported,
+           "{}: index format version {} is no longer read by this build (it reads {}); rebuild "
+           "the index",
+           source, m.format_version, kVersion);
+    }
     m.generation = j.at("generation").get<std::uint64_t>();
     m.created_by = j.value("created_by", "");
     const json& s = j.at("settings");

@@ -20,14 +20,16 @@ void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs,
       fail(ErrorKind::corruption, "{}: posting list of term '{}' overlaps the previous one", where,
            term);
     }
+    const sparse::PostingListSummary summary{e.doc_freq, e.total_freq};
     std::size_t size = 0;
     try {
-      size = sparse::validate_posting_list(payload.subspan(e.postings_offset), {num_docs, norms});
+      size = sparse::validate_posting_list(payload.subspan(e.postings_offset), summary,
+                                           {num_docs, norms});
     } catch (const Error& err) {
       fail(ErrorKind::corruption, "{}: posting list of term '{}': {}", where, term, err.what());
     }
     end_of_previous = e.postings_offset + size;
-    sparse::PostingCursor cursor(payload.data() + e.postings_offset);
+    sparse::PostingCursor cursor(payload.data() + e.postings_offset, summary);
     std::uint64_t docs = 0, total = 0;
     for (; cursor.docid() != kEndDoc; cursor.next()) {
       const std::uint32_t f = cursor.freq();

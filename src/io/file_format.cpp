@@ -148,10 +148,16 @@ CheckedFile::CheckedFile(const std::filesystem::path& path, FileKind expected) :
   std::uint32_t kind = 0;
   std::memcpy(&version_, bytes.data() + 8, 4);
   std::memcpy(&kind, bytes.data() + 12, 4);
-  if (version_ > kFormatVersion || version_ == 0) {
+  if (version_ > kFormatVersion) {
     fail(ErrorKind::unsupported,
          "{}: format version {} is not supported by this build (it reads version {}); "
-         "rebuild the index or upgrade tandem",
+         "upgrade tandem",
+         name, version_, kFormatVersion);
+  }
+  if (version_ < kOldestFormatVersion) {
+    fail(ErrorKind::unsupported,
+         "{}: format version {} is no longer supported by this build (it reads version {}); "
+         "rebuild the index",
          name, version_, kFormatVersion);
   }
   if (kind != static_cast<std::uint32_t>(expected)) {

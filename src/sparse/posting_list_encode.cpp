@@ -29,6 +29,11 @@ void put_varint(std::vector<std::byte>& out, std::uint32_t v) {
   put_byte(out, v);
 }
 
+// The low `bytes` bytes of v, little-endian.
+void put_le(std::vector<std::byte>& out, std::uint32_t v, unsigned bytes) {
+  for (unsigned i = 0; i < bytes; ++i) put_byte(out, (v >> (8 * i)) & 0xFF);
+}
+
 void check_input(const PostingListInput& in) {
   if (in.docs.empty())
     fail(ErrorKind::invalid_argument, "a posting list needs at least one document");
@@ -72,8 +77,10 @@ struct Encoder {
     codec::coarsen_frontier(pairs, cap, nominal_avgdl);
   }
 
-  // Appends block [begin, begin + count): two width bytes, then packed doc gaps and freqs - 1.
-  void block(std::size_t begin, std::uint32_t count, DocId base) {
+  // Appends block b, postings [begin, begin + count) after document `base`, to `dst`: the width
+  // byte(s), then the stored doc gaps and freqs - 1 (codec::stored_gaps, block_payload_bytes).
+  static void put_block(const PostingListInput& in, std::vector<std::byte>& dst, std::uint32_t b,
+                        std::size_t begin, std::uint32_t count, DocId base) {
     std::array<std::uint32_t, kBlockSize> gaps{};
     std::array<std::uint32_t, kBlockSize> freqs{};
     std::uint32_t gap_or = 0;
@@ -88,18 +95,23 @@ struct Encoder {
     }
     const auto doc_bits = static_cast<unsigned>(std::bit_width(gap_or));
     const auto freq_bits = static_cast<unsigned>(std::bit_width(freq_or));
-    put_byte(out, doc_bits);
-    put_byte(out, freq_bits);
-    const std::size_t at = out.size();
-    out.resize(at + codec::block_payload_bytes(count, doc_bits, freq_bits));
-    std::byte* p = out.data() + at;
+    if (codec::short_widths(doc_bits, freq_bits)) {
+      put_byte(dst, freq_bits << 5 | doc_bits);
+    } else {
+      put_byte(dst, codec::kWideWidths);
+      put_byte(dst, doc_bits);
+      put_byte(dst, freq_bits);
+    }
+    const std::size_t at = dst.size();
+    dst.resize(at + codec::block_payload_bytes(b, count, doc_bits, freq_bits));  // zero-filled
+    std::byte* p = dst.data() + at;
     if (count == codec::kFullBlock) {
       codec::pack128(gaps.data(), doc_bits, p);
       codec::pack128(freqs.data(), freq_bits, p + codec::packed128_bytes(doc_bits));
     } else {
-      codec::pack_bits(gaps.data(), count, doc_bits, p);
-      codec::pack_bits(freqs.data(), count, freq_bits,
-                       p + codec::bit_stream_bytes(count, doc_bits));
+      const std::uint32_t stored = codec::stored_gaps(b, count);  // a tail block 0 drops gap 0
+      codec::pack_bits(gaps.data() + (count - stored), stored, doc_bits, p);
+      codec::pack_bits(freqs.data(), count, freq_bits, p, std::size_t{stored} * doc_bits);
     }
   }
 
@@ -107,46 +119,54 @@ struct Encoder {
     const auto n = static_cast<std::uint32_t>(in.docs.size());
     const std::uint32_t num_blocks = codec::num_blocks_of(n);
 
+    put_varint(out, in.docs[0]);
+    if (n == 1) return;     // the frequency is the dictionary's total_freq
+    if (num_blocks == 1) {  // no summary: a cursor scores the block to get the exact maximum
+      put_block(in, out, 0, 0, n, in.docs[0] - 1);
+      return;
+    }
+
     double length_sum = 0;
     for (std::size_t i = 0; i < n; ++i) length_sum += lucene_norm_length(norm(i));
     nominal_avgdl = std::max(1.0, length_sum / n);
 
-    put_varint(out, n);
-    put_varint(out, in.docs[0]);
-    if (num_blocks == 1) {  // no summary: a cursor scores the block to get the exact maximum
-      block(0, n, in.docs[0] - 1);
-      return;
-    }
-    frontier(0, n, codec::kListFrontierCap);
-    put_byte(out, static_cast<unsigned>(pairs.size()));
-    for (const FreqNorm& p : pairs) {
-      put_varint(out, p.freq);
-      put_byte(out, p.norm);
-    }
-
-    const std::size_t directory = out.size();
-    const std::size_t blocks = directory + codec::kDirectoryEntryBytes * std::size_t{num_blocks};
-    out.resize(blocks, std::byte{0});
+    // The blocks first, into their own buffer: the directory's field widths depend on their size.
+    std::vector<std::byte> blocks;
+    std::vector<std::uint32_t> ends(num_blocks);
     for (std::uint32_t b = 0; b < num_blocks; ++b) {
       const std::size_t begin = std::size_t{b} * kBlockSize;
       const std::uint32_t count =
           std::min<std::uint32_t>(kBlockSize, n - static_cast<std::uint32_t>(begin));
       const DocId base = b == 0 ? in.docs[0] - 1 : in.docs[begin - 1];
-      block(begin, count, base);
-      if (out.size() - blocks > 0xFFFFFFFFu)
+      put_block(in, blocks, b, begin, count, base);
+      if (blocks.size() > 0xFFFFFFFFu)
         fail(ErrorKind::limit_exceeded, "a posting list is over 4 GiB");
-      std::byte* entry = out.data() + directory + codec::kDirectoryEntryBytes * std::size_t{b};
-      codec::store_u32(entry, in.docs[begin + count - 1]);
-      codec::store_u32(entry + 4, static_cast<std::uint32_t>(out.size() - blocks));
+      ends[b] = static_cast<std::uint32_t>(blocks.size());
+    }
 
-      frontier(begin, begin + count, codec::kBlockFrontierSlots);
-      std::byte* slot = out.data() + directory + codec::kDirectoryEntryBytes * std::size_t{b} + 8;
+    frontier(0, n, codec::kListFrontierCap);
+    codec::DirectoryShape shape;
+    shape.frontier_size = static_cast<std::uint32_t>(pairs.size());
+    shape.doc_bytes = codec::bytes_for(in.docs[n - 1]);
+    shape.end_bytes = codec::bytes_for(ends[num_blocks - 1]);
+    put_byte(out, shape.pack());
+    for (const FreqNorm& p : pairs) {
+      put_varint(out, p.freq);
+      put_byte(out, p.norm);
+    }
+    for (std::uint32_t b = 0; b < num_blocks; ++b) {
+      const std::size_t begin = std::size_t{b} * kBlockSize;
+      const std::size_t last = std::min<std::size_t>(begin + kBlockSize, n) - 1;
+      put_le(out, in.docs[last], shape.doc_bytes);
+      put_le(out, ends[b], shape.end_bytes);
+      frontier(begin, last + 1, codec::kBlockFrontierSlots);
       for (std::uint32_t s = 0; s < codec::kBlockFrontierSlots; ++s) {
         const FreqNorm& p = pairs[s < pairs.size() ? s : 0];
-        slot[2 * s] = static_cast<std::byte>(codec::freq_code_ceil(p.freq));
-        slot[2 * s + 1] = static_cast<std::byte>(p.norm);
+        put_byte(out, codec::freq_code_ceil(p.freq));
+        put_byte(out, p.norm);
       }
     }
+    out.insert(out.end(), blocks.begin(), blocks.end());
   }
 };
 

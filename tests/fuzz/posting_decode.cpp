@@ -3,6 +3,9 @@
 // strictly increasing documents below num_docs, next_geq agrees with the walk, and every query
 // algorithm returns the exhaustive oracle's top-k. Any violation aborts.
 //
+// Input: varint doc_freq, varint total_freq (LEB128, as the term dictionary would give them), then
+// the list's bytes.
+//
 // The segment the bytes are checked against is fixed: kNumDocs documents whose norms and lengths
 // come from fuzz_norm() (the seed corpus was encoded with the same function).
 #include <cstddef>
@@ -44,18 +47,33 @@ struct Segment {
   }
 };
 
-void search_accepted(const std::vector<std::byte>& list, const Segment& seg) {
-  // Walk: strictly increasing, in range, doc_freq postings.
-  PostingCursor walk(list.data());
+// LEB128 of at most 64 bits from data[at..size); false if it does not end there.
+bool read_varint(const std::uint8_t* data, std::size_t size, std::size_t& at, std::uint64_t& v) {
+  v = 0;
+  for (unsigned shift = 0; shift < 64 && at < size; shift += 7) {
+    const std::uint8_t b = data[at++];
+    v |= std::uint64_t{b & 0x7Fu} << shift;
+    if ((b & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+void search_accepted(const std::vector<std::byte>& list, const PostingListSummary& summary,
+                     const Segment& seg) {
+  // Walk: strictly increasing, in range, doc_freq postings summing to total_freq.
+  PostingCursor walk(list.data(), summary);
+  std::uint64_t total = 0;
   std::vector<DocId> docs;
   for (; walk.docid() != kEndDoc; walk.next()) {
     require(walk.docid() < kNumDocs && (docs.empty() || walk.docid() > docs.back()));
     require(walk.freq() >= 1);
+    total += walk.freq();
     docs.push_back(walk.docid());
   }
-  require(docs.size() == walk.size());
+  require(docs.size() == walk.size() && docs.size() == summary.doc_freq);
+  require(total == summary.total_freq);
   // Skips agree with the walk.
-  PostingCursor skip(list.data());
+  PostingCursor skip(list.data(), summary);
   for (std::size_t i = 0; i < docs.size(); i += 1 + i / 3) {
     skip.next_geq(docs[i]);
     require(skip.docid() == docs[i]);
@@ -65,6 +83,7 @@ void search_accepted(const std::vector<std::byte>& list, const Segment& seg) {
     const Bm25Model model({0.9f, 0.4f}, mode, kNumDocs, std::uint64_t{kNumDocs} * 150);
     QueryTerm t;
     t.postings = list;
+    t.summary = summary;
     t.scorer = model.term_scorer(docs.size(), 1.0f, DocLengths{seg.norms, seg.lengths});
     const QueryTerm terms[2] = {t, t};
     SearchScratch scratch;
@@ -83,17 +102,25 @@ void search_accepted(const std::vector<std::byte>& list, const Segment& seg) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const Segment seg;
-  std::vector<std::byte> bytes(size);
-  if (size > 0) std::memcpy(bytes.data(), data, size);
+  std::size_t at = 0;
+  std::uint64_t doc_freq = 0;
+  PostingListSummary summary;
+  if (!read_varint(data, size, at, doc_freq) || doc_freq > 0xFFFFFFFFu ||
+      !read_varint(data, size, at, summary.total_freq)) {
+    return 0;
+  }
+  summary.doc_freq = static_cast<std::uint32_t>(doc_freq);
+  std::vector<std::byte> bytes(size - at);
+  if (size > at) std::memcpy(bytes.data(), data + at, size - at);
   std::size_t n = 0;
   try {
-    n = validate_posting_list(bytes, PostingListCheck{kNumDocs, seg.norms});
+    n = validate_posting_list(bytes, summary, PostingListCheck{kNumDocs, seg.norms});
   } catch (const tandem::Error&) {
     return 0;
   }
-  require(n <= size);
+  require(n <= bytes.size());
   bytes.resize(n);  // exactly the accepted list: ASan reports any read past it
   bytes.shrink_to_fit();
-  search_accepted(bytes, seg);
+  search_accepted(bytes, summary, seg);
   return 0;
 }

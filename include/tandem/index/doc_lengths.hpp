@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <vector>
 
 #include "tandem/io/file_format.hpp"
 #include "tandem/sparse/bm25.hpp"
@@ -22,6 +23,10 @@ struct FieldStats {
   }
   friend bool operator==(const FieldStats&, const FieldStats&) = default;
 };
+
+/// Lengths from this one up are stored in the file's long document table (u32); shorter ones in
+/// two bytes.
+inline constexpr std::uint32_t kLongLength = 0xFFFF;
 
 /// Writes exact lengths (token counts, one per DocId) with their norms; returns the statistics.
 FieldStats write_doc_lengths(const std::filesystem::path& path,
@@ -41,7 +46,7 @@ class DocLengthsFile {
 
  private:
   io::CheckedFile file_;
-  std::span<const std::uint32_t> lengths_ = {};
+  std::vector<std::uint32_t> lengths_;  // decoded at open (the file holds u16 + a long table)
   std::span<const std::uint8_t> norms_ = {};
   FieldStats stats_;
 };

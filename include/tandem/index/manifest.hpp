@@ -39,7 +39,8 @@ struct SegmentInfo {
 
 struct Manifest {
   static constexpr const char* kFileName = "manifest.json";
-  static constexpr std::uint32_t kVersion = 1;
+  static constexpr std::uint32_t kVersion = 2;
+  static constexpr std::uint32_t kOldestVersion = 2;  // version 1 was a pre-release layout
 
   std::uint32_t format_version = kVersion;
   std::uint64_t generation = 0;  // increases with every publish

@@ -27,8 +27,12 @@ enum class FileKind : std::uint32_t {
 std::string to_string(FileKind kind);
 
 /// Version of the binary layout written by this build. Readers accept exactly the versions they
-/// know (see docs/format.md) and refuse others with ErrorKind::unsupported.
-inline constexpr std::uint32_t kFormatVersion = 1;
+/// know, kOldestFormatVersion..kFormatVersion (see docs/format.md), and refuse others with
+/// ErrorKind::unsupported.
+inline constexpr std::uint32_t kFormatVersion = 2;
+/// Version 1 was the pre-release layout (u32 lengths, lists that stored their doc_freq); no
+/// release wrote it, and this build does not read it.
+inline constexpr std::uint32_t kOldestFormatVersion = 2;
 
 inline constexpr std::size_t kHeaderSize = 32;  // magic[8], version u32, kind u32, reserved[16]
 inline constexpr std::size_t kFooterSize = 16;  // xxh3-64 of everything before it, magic[8]

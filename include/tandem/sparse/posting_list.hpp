@@ -32,7 +32,8 @@ struct PostingListSummary {
 
 /// Appends the encoded list to `out` and returns its summary. `out` is a scratch buffer; the caller
 /// copies it to the postings file at an offset aligned to kPostingListAlignment (the encoding is
-/// position-independent).
+/// position-independent). The summary is part of the encoding: the list does not store its doc_freq
+/// (nor, for one posting, its frequency), so every reader needs the summary along with the bytes.
 ///
 /// doc_norms must be lucene_norm(length) of each document (or empty for lists without norms, e.g.
 /// impacts): the score summaries are built from them, and BM25 in either LengthMode relies on
@@ -51,15 +52,19 @@ struct PostingListCheck {
   std::span<const std::uint8_t> doc_norms;
 };
 
-/// Checks that `bytes` begins with one well-formed posting list and returns its size in bytes.
-/// Throws Error(corruption) saying what is wrong. Reads nothing outside `bytes` and allocates
-/// nothing proportional to the sizes the list claims, so it is safe on untrusted input.
+/// Checks that `bytes` begins with one well-formed posting list of summary.doc_freq postings whose
+/// frequencies sum to summary.total_freq (the term dictionary's numbers, which the list does not
+/// repeat), and returns its size in bytes. Throws Error(corruption) saying what is wrong. Reads
+/// nothing outside `bytes` and allocates nothing proportional to the sizes the list claims, so it
+/// is safe on untrusted input.
 ///
 /// Trust model: cursors (the query hot path) do no bounds checks; they may only be opened on lists
 /// this process encoded or that passed this check (with num_docs, so norms and lengths can be
-/// indexed by every doc). `tandem verify` and the index reader's paranoid mode call it; the
-/// posting_decode fuzz target checks that every list it accepts is then safe to search.
+/// indexed by every doc), each with the summary it was checked with. `tandem verify` and the index
+/// reader's paranoid mode call it; the posting_decode fuzz target checks that every list it accepts
+/// is then safe to search.
 std::size_t validate_posting_list(std::span<const std::byte> bytes,
+                                  const PostingListSummary& summary,
                                   const PostingListCheck& check = {});
 
 }  // namespace tandem::sparse

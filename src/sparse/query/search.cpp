@@ -19,7 +19,8 @@ void run(QueryAlgorithm algorithm, std::span<const QueryTerm> terms, TopK& top,
   cursors.reserve(terms.size());
   for (std::size_t i = 0; i < terms.size(); ++i) {
     const QueryTerm& t = terms[i];
-    cursors.emplace_back(t.postings.data() + t.offset, S(t.scorer), static_cast<std::uint32_t>(i));
+    cursors.emplace_back(t.postings.data() + t.offset, t.summary, S(t.scorer),
+                         static_cast<std::uint32_t>(i));
   }
   const auto span = std::span<ScoredPostingCursor<S>>(cursors);
   QueryBuffers& buf = scratch.buffers();
@@ -57,6 +58,9 @@ void search(QueryAlgorithm algorithm, std::span<const QueryTerm> terms, TopK& to
       fail(ErrorKind::invalid_argument,
            "a query term's list offset {} is outside its postings ({} bytes)", t.offset,
            t.postings.size());
+    }
+    if (t.summary.doc_freq == 0) {
+      fail(ErrorKind::invalid_argument, "a query term's list has no postings (doc_freq 0)");
     }
     if (t.scorer.mode != terms.front().scorer.mode) {
       fail(ErrorKind::invalid_argument, "a query mixes BM25 length modes");

@@ -18,22 +18,22 @@ std::vector<engine::QueryResult> search_all(const std::filesystem::path& index_d
   return engine::Searcher(index, options).search_batch(io::read_queries(queries), 1).results;
 }
 
-TEST(FormatCompat, Version1IndexSearchesLikeAFreshBuild) {
-  const auto v1 = test::source_dir() / "tests" / "compat" / "format" / "v1";
+TEST(FormatCompat, Version2IndexSearchesLikeAFreshBuild) {
+  const auto v2 = test::source_dir() / "tests" / "compat" / "format" / "v2";
   test::TempDir dir;
   // Copy: opening must not need write access, but the fixture must never change.
-  std::filesystem::copy(v1 / "index", dir / "old", std::filesystem::copy_options::recursive);
+  std::filesystem::copy(v2 / "index", dir / "old", std::filesystem::copy_options::recursive);
   const auto old_index = engine::Index::open(dir / "old");
   EXPECT_NO_THROW(old_index.verify());
-  EXPECT_EQ(old_index.reader().manifest().format_version, 1u);
+  EXPECT_EQ(old_index.reader().manifest().format_version, 2u);
 
   index::BuildOptions build;
-  build.corpus = v1 / "corpus.jsonl";
+  build.corpus = v2 / "corpus.jsonl";
   build.index_dir = dir / "new";
   engine::build_index(build);
 
-  const auto a = search_all(dir / "old", v1 / "queries.jsonl");
-  const auto b = search_all(dir / "new", v1 / "queries.jsonl");
+  const auto a = search_all(dir / "old", v2 / "queries.jsonl");
+  const auto b = search_all(dir / "new", v2 / "queries.jsonl");
   ASSERT_EQ(a.size(), b.size());
   std::size_t hits = 0;
   for (std::size_t q = 0; q < a.size(); ++q) {
@@ -48,12 +48,40 @@ TEST(FormatCompat, Version1IndexSearchesLikeAFreshBuild) {
   EXPECT_EQ(old_index.document("1"), engine::Index::open(dir / "new").document("1"));
 }
 
-TEST(FormatCompat, NewerVersionsAreRefusedClearly) {
+// Version 1 was the pre-release layout: support for it was dropped before any release wrote it, and
+// its fixture stays to show that such an index is refused with a clear message, not misread.
+TEST(FormatCompat, Version1IndexIsRefusedClearly) {
   const auto v1 = test::source_dir() / "tests" / "compat" / "format" / "v1";
   test::TempDir dir;
   std::filesystem::copy(v1 / "index", dir / "idx", std::filesystem::copy_options::recursive);
+  try {
+    engine::Index::open(dir / "idx");
+    FAIL() << "opened a version 1 index";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::unsupported);
+    EXPECT_NE(std::string(e.what()).find("rebuild the index"), std::string::npos) << e.what();
+  }
+  // A manifest that claims version 2 over version-1 files: the files' own headers refuse.
   std::string manifest = test::read_file(dir / "idx" / "manifest.json");
   const auto at = manifest.find("\"format_version\": 1");
+  ASSERT_NE(at, std::string::npos);
+  manifest.replace(at, 19, "\"format_version\": 2");
+  test::write_file(dir / "idx" / "manifest.json", manifest);
+  try {
+    engine::Index::open(dir / "idx");
+    FAIL() << "opened version 1 files";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::unsupported);
+    EXPECT_NE(std::string(e.what()).find("rebuild the index"), std::string::npos) << e.what();
+  }
+}
+
+TEST(FormatCompat, NewerVersionsAreRefusedClearly) {
+  const auto v2 = test::source_dir() / "tests" / "compat" / "format" / "v2";
+  test::TempDir dir;
+  std::filesystem::copy(v2 / "index", dir / "idx", std::filesystem::copy_options::recursive);
+  std::string manifest = test::read_file(dir / "idx" / "manifest.json");
+  const auto at = manifest.find("\"format_version\": 2");
   ASSERT_NE(at, std::string::npos);
   manifest.replace(at, 19, "\"format_version\": 99");
   test::write_file(dir / "idx" / "manifest.json", manifest);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tandem/core/error.hpp"
+#include "tandem/index/doc_lengths.hpp"
 #include "tandem/index/doc_store.hpp"
 #include "tandem/index/front_coded_strings.hpp"
 #include "tandem/index/id_table.hpp"
@@ -99,6 +100,44 @@ TEST(TermDictionary, FindsTermsAndEntries) {
   EXPECT_FALSE(d.find("apricot").has_value());
   EXPECT_NO_THROW(d.verify(64));
   EXPECT_THROW(d.verify(20), Error);  // offset 32 is beyond a 20-byte postings file
+}
+
+TEST(DocLengths, TwoByteLengthsWithALongTable) {
+  test::TempDir dir;
+  const std::vector<std::uint32_t> lengths = {0, 1, 0xFFFE, 0xFFFF, 7, 0x10000, 0xFFFFFFFFu, 300};
+  const FieldStats stats = write_doc_lengths(dir / "l", lengths);
+  EXPECT_EQ(stats.doc_count, 7u);
+  const DocLengthsFile f(dir / "l");
+  ASSERT_EQ(f.size(), lengths.size());
+  EXPECT_EQ(f.stats(), stats);
+  for (std::size_t d = 0; d < lengths.size(); ++d) {
+    EXPECT_EQ(f.view().lengths[d], lengths[d]) << d;
+    EXPECT_EQ(f.view().norms[d], sparse::lucene_norm(lengths[d])) << d;
+  }
+  EXPECT_NO_THROW(f.verify());
+  // 32-byte file header + 32-byte payload header + 3 long documents x 8 + 8 x 2 + 8 norms + footer.
+  EXPECT_EQ(std::filesystem::file_size(dir / "l"), 32u + 32u + 24u + 16u + 8u + 16u);
+}
+
+TEST(DocLengths, LongTableMustMatchTheEscapes) {
+  test::TempDir dir;
+  write_doc_lengths(dir / "l", std::vector<std::uint32_t>{5, 0x20000, 6});
+  const std::string good = test::read_file(dir / "l");
+  const std::size_t escape = 32 + 32 + 8 + 2;  // document 1's u16 (after one table entry)
+  ASSERT_EQ(good.substr(escape, 2), std::string("\xFF\xFF"));
+  std::string bad = good;
+  bad[escape] = 0x01;  // the long table names a short document
+  test::write_file(dir / "l", bad);
+  EXPECT_THROW(DocLengthsFile{dir / "l"}, Error);
+  bad = good;
+  bad[32 + 32] = 0x02;  // the table's document is 2, whose u16 is not the escape
+  test::write_file(dir / "l", bad);
+  EXPECT_THROW(DocLengthsFile{dir / "l"}, Error);
+  bad = good;
+  bad[32 + 32 + 8 + 4] = '\xFF';  // document 2 escapes too, with no table entry
+  bad[32 + 32 + 8 + 5] = '\xFF';
+  test::write_file(dir / "l", bad);
+  EXPECT_THROW(DocLengthsFile{dir / "l"}, Error);
 }
 
 TEST(DocStore, ReturnsEveryDocumentAcrossBlocks) {

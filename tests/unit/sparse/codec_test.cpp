@@ -99,6 +99,29 @@ TEST(BitStream, RoundTripsEveryWidthAndLength) {
   }
 }
 
+TEST(BitStream, TwoRunsShareOneStream) {
+  // A tail block's gaps and frequencies: the second run starts at the first run's last bit, in an
+  // exactly sized buffer, and reading either run touches no byte outside the stream.
+  std::mt19937 rng(5);
+  for (unsigned a_bits = 0; a_bits <= 32; a_bits += 3) {
+    for (unsigned b_bits = 0; b_bits <= 32; b_bits += 5) {
+      for (std::size_t n = 0; n < 128; n += (n < 5 ? 1 : 29)) {
+        const std::vector<std::uint32_t> a = random_values(n, a_bits, rng);
+        const std::vector<std::uint32_t> b = random_values(n + 1, b_bits, rng);
+        const std::size_t second = n * a_bits;
+        std::vector<std::byte> buf((second + (n + 1) * b_bits + 7) / 8);
+        pack_bits(a.data(), n, a_bits, buf.data());
+        pack_bits(b.data(), n + 1, b_bits, buf.data(), second);
+        std::vector<std::uint32_t> out(n + 1);
+        unpack_bits(buf.data(), n, a_bits, out.data());
+        ASSERT_TRUE(std::equal(a.begin(), a.end(), out.begin())) << a_bits << " " << n;
+        unpack_bits(buf.data(), n + 1, b_bits, out.data(), second);
+        ASSERT_TRUE(std::equal(b.begin(), b.end(), out.begin())) << b_bits << " " << n;
+      }
+    }
+  }
+}
+
 TEST(BitStream, LeastSignificantBitFirst) {
   const std::uint32_t in[3] = {1, 2,
                                3};  // 3 bits each: 001 010 011 -> bits 0..8 = 1,0,0,0,1,0,1,1,0

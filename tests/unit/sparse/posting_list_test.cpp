@@ -41,6 +41,14 @@ std::vector<std::byte> encode(const test::RawPostings& p,
   return out;
 }
 
+/// The term dictionary's numbers for p, which every reader of its list needs.
+PostingListSummary summary_of(const test::RawPostings& p) {
+  PostingListSummary s;
+  s.doc_freq = static_cast<std::uint32_t>(p.docs.size());
+  for (auto f : p.freqs) s.total_freq += f;
+  return s;
+}
+
 test::RawPostings make(std::vector<DocId> docs, std::vector<std::uint32_t> freqs = {}) {
   if (freqs.empty()) freqs.assign(docs.size(), 1);
   return {std::move(docs), std::move(freqs)};
@@ -81,7 +89,7 @@ std::vector<Shape> shapes() {
 }
 
 void expect_full_walk(const test::RawPostings& p, const std::vector<std::byte>& bytes) {
-  PostingCursor c(bytes.data());
+  PostingCursor c(bytes.data(), summary_of(p));
   EXPECT_EQ(c.size(), p.docs.size());
   for (std::size_t i = 0; i < p.docs.size(); ++i) {
     ASSERT_EQ(c.docid(), p.docs[i]) << i;
@@ -99,7 +107,7 @@ TEST(PostingList, RoundTripsEveryShape) {
   for (const Shape& s : shapes()) {
     SCOPED_TRACE(s.name);
     const std::vector<std::byte> bytes = encode(s.postings);
-    EXPECT_EQ(validate_posting_list(bytes), bytes.size());
+    EXPECT_EQ(validate_posting_list(bytes, summary_of(s.postings)), bytes.size());
     expect_full_walk(s.postings, bytes);
   }
 }
@@ -111,12 +119,12 @@ TEST(PostingList, NextGeqToEveryPositionAndBetween) {
     const std::vector<std::byte> bytes = encode(s.postings);
     const std::size_t stride = docs.size() > 2000 ? 37 : 1;
     for (std::size_t i = 0; i < docs.size(); i += stride) {
-      PostingCursor c(bytes.data());
+      PostingCursor c(bytes.data(), summary_of(s.postings));
       c.next_geq(docs[i]);  // exactly a posting
       ASSERT_EQ(c.docid(), docs[i]);
       ASSERT_EQ(c.freq(), s.postings.freqs[i]);
       if (docs[i] > 0) {
-        PostingCursor d(bytes.data());
+        PostingCursor d(bytes.data(), summary_of(s.postings));
         d.next_geq(docs[i] - 1);  // just before a posting: the gap's end, or the previous posting
         ASSERT_EQ(d.docid(), *std::lower_bound(docs.begin(), docs.end(), docs[i] - 1));
       }
@@ -127,12 +135,12 @@ TEST(PostingList, NextGeqToEveryPositionAndBetween) {
         ASSERT_EQ(c.docid(), docs[i]);
       }
     }
-    PostingCursor past(bytes.data());
+    PostingCursor past(bytes.data(), summary_of(s.postings));
     if (docs.back() < kEndDoc - 1) {
       past.next_geq(docs.back() + 1);
       EXPECT_EQ(past.docid(), kEndDoc);
     }
-    PostingCursor sentinel(bytes.data());
+    PostingCursor sentinel(bytes.data(), summary_of(s.postings));
     sentinel.next_geq(kEndDoc);
     EXPECT_EQ(sentinel.docid(), kEndDoc);
   }
@@ -145,7 +153,7 @@ TEST(PostingList, RandomSkipSequencesMatchLinearSearch) {
     const auto& docs = s.postings.docs;
     const std::vector<std::byte> bytes = encode(s.postings);
     for (int round = 0; round < 20; ++round) {
-      PostingCursor c(bytes.data());
+      PostingCursor c(bytes.data(), summary_of(s.postings));
       DocId target = 0;
       for (;;) {
         const std::uint64_t jump = rng() % (round % 2 ? 64 : (docs.back() / 8 + 2));
@@ -187,13 +195,13 @@ TEST(PostingList, BoundsCoverEveryScore) {
     }
     if (p.docs.empty()) continue;
     const std::vector<std::byte> bytes = encode(p, norms);
-    EXPECT_EQ(validate_posting_list(bytes, {num_docs, norms}), bytes.size());
+    EXPECT_EQ(validate_posting_list(bytes, summary_of(p), {num_docs, norms}), bytes.size());
     for (LengthMode mode : {LengthMode::lucene, LengthMode::exact}) {
       const Bm25Model model({0.9f, 0.4f}, mode, num_docs, 30 * std::uint64_t{num_docs});
       const Bm25TermScorer ts =
           model.term_scorer(p.docs.size(), 1.0f + round % 3, DocLengths{norms, lengths});
       auto check = [&](auto scorer) {
-        ScoredPostingCursor c(bytes.data(), scorer, 0);
+        ScoredPostingCursor c(bytes.data(), summary_of(p), scorer, 0);
         Score list_max = 0;
         for (std::size_t i = 0; i < p.docs.size(); ++i) {
           ASSERT_EQ(c.docid(), p.docs[i]);
@@ -227,7 +235,7 @@ TEST(PostingList, ShallowWindowCoversRanges) {
   const std::vector<std::byte> bytes = encode(p);
   std::vector<std::uint8_t> norms(p.docs.back() + 1, 3);
   const Bm25Model model({0.9f, 0.4f}, LengthMode::lucene, norms.size(), 10 * norms.size());
-  ScoredPostingCursor c(bytes.data(),
+  ScoredPostingCursor c(bytes.data(), summary_of(p),
                         Bm25LuceneScorer(model.term_scorer(1000, 1, DocLengths{norms, {}})), 0);
   // Windows move forward only and end at block boundaries: doc 128 * i - 1 ends block i - 1.
   c.next_geq_shallow(p.docs[300]);
@@ -263,19 +271,48 @@ TEST(PostingList, EncoderRejectsBadInput) {
 }
 
 TEST(PostingList, SizesAreCompact) {
-  // df = 1: varint df, varint doc, two width bytes (0 bits: the gap after the first doc is 0 and
-  // freq - 1 is 0) = 4 bytes for doc 5. Single-block lists carry no score summary.
-  EXPECT_EQ(encode(make({5})).size(), 4u);
-  EXPECT_EQ(encode(make({5}, {2})).size(), 5u);  // freq - 1 = 1: one bit, one byte
-  // 128 consecutive docs with freq 1: all gaps and freqs - 1 are 0, so 0-bit blocks.
+  // df = 1: nothing but the varint document; the frequency is the dictionary's total_freq.
+  EXPECT_EQ(encode(make({5})).size(), 1u);
+  EXPECT_EQ(encode(make({5}, {2})).size(), 1u);
+  EXPECT_EQ(encode(make({300}, {9})).size(), 2u);
+  // df = 2: varint 3, one width byte (doc_bits 20, freq_bits 1), then one bit stream: the second
+  // gap (1000000 - 3 - 1, 20 bits; the first is implied by first_doc) and freqs - 1 (0, 1: 1 bit
+  // each) = 22 bits in 3 bytes.
+  EXPECT_EQ(encode(make({3, 1000000}, {1, 2})),
+            (std::vector<std::byte>{std::byte{0x03}, std::byte{0x34}, std::byte{0x3C},
+                                    std::byte{0x42}, std::byte{0x2F}}));
+  // 128 consecutive docs with freq 1: all gaps and freqs - 1 are 0, so a 0-bit block: varint
+  // 1000 (2 bytes) and the width byte.
   std::vector<DocId> dense(128);
   for (DocId i = 0; i < 128; ++i) dense[i] = 1000 + i;
-  EXPECT_EQ(encode(make(dense)).size(), 2u + 2u + 2u);  // varints 128 and 1000 take 2 bytes
-  // 256 of them: header (2 + 2, frontier count 1, pair (1, 0) = 2), directory 2 x (4 + 4 + 8),
-  // two 0-bit blocks of 2 bytes each.
+  EXPECT_EQ(encode(make(dense)).size(), 2u + 1u);
+  // 256 of them: header (varint 1000, shape byte, pair (1, 0) = 2 bytes), directory 2 x (2-byte
+  // last_doc + 1-byte block_end + 8-byte summary), two 0-bit blocks of one width byte each.
   std::vector<DocId> dense2(256);
   for (DocId i = 0; i < 256; ++i) dense2[i] = 1000 + i;
-  EXPECT_EQ(encode(make(dense2)).size(), 2u + 2u + 1u + 2u + 32u + 4u);
+  EXPECT_EQ(encode(make(dense2)).size(), 2u + 1u + 2u + 2u * 11u + 2u);
+}
+
+TEST(PostingList, WidthByteFormsRoundTrip) {
+  // One width byte up to 31 doc bits and 6 frequency bits, three bytes beyond (byte 1 follows the
+  // one-byte varint of doc 0).
+  struct Case {
+    test::RawPostings p;
+    std::byte width;
+  };
+  const Case cases[] = {
+      {make({0, 1, 2}, {1, 64, 3}), std::byte{6 << 5}},              // freq - 1 = 63: 6 bits
+      {make({0, 1, 2}, {1, 65, 3}), std::byte{codec::kWideWidths}},  // 64: 7 bits
+      {make({0, 0x80000000u, 0xFFFFFFF0u}, {1, 2, 3}), std::byte{2 << 5 | 31}},
+      {make({0, 0x80000001u, 0xFFFFFFF0u}, {1, 2, 3}), std::byte{codec::kWideWidths}},  // 32 bits
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.p.docs[1]);
+    const std::vector<std::byte> bytes = encode(c.p);
+    EXPECT_EQ(validate_posting_list(bytes, summary_of(c.p)), bytes.size());
+    expect_full_walk(c.p, bytes);
+    EXPECT_EQ(bytes[1], c.width);
+  }
 }
 
 TEST(Validate, RejectsEveryTruncationAndReportsCorruption) {
@@ -289,7 +326,7 @@ TEST(Validate, RejectsEveryTruncationAndReportsCorruption) {
       const std::vector<std::byte> cut(bytes.begin(),
                                        bytes.begin() + static_cast<std::ptrdiff_t>(n));
       try {
-        validate_posting_list(cut);
+        validate_posting_list(cut, summary_of(s.postings));
         ADD_FAILURE() << "accepted a list cut to " << n << " of " << bytes.size() << " bytes";
       } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::corruption);
@@ -301,8 +338,14 @@ TEST(Validate, RejectsEveryTruncationAndReportsCorruption) {
 TEST(Validate, RejectsOutOfRangeDocsAndWrongSummaries) {
   const test::RawPostings tiny = make({1, 7, 9}, {1, 4, 2});
   const std::vector<std::byte> tiny_bytes = encode(tiny);
-  EXPECT_EQ(validate_posting_list(tiny_bytes, {10, {}}), tiny_bytes.size());
-  EXPECT_THROW(validate_posting_list(tiny_bytes, {9, {}}), Error);  // doc 9 >= num_docs
+  EXPECT_EQ(validate_posting_list(tiny_bytes, summary_of(tiny), {10, {}}), tiny_bytes.size());
+  EXPECT_THROW(validate_posting_list(tiny_bytes, summary_of(tiny), {9, {}}),
+               Error);  // doc 9 >= num_docs
+  // The dictionary's numbers must agree with the list.
+  EXPECT_THROW(validate_posting_list(tiny_bytes, {3, 8}), Error);  // total_freq is 7
+  EXPECT_THROW(validate_posting_list(tiny_bytes, {2, 7}), Error);  // read as 2: total 3
+  EXPECT_THROW(validate_posting_list(tiny_bytes, {0, 0}), Error);  // no postings
+  EXPECT_THROW(validate_posting_list(tiny_bytes, {4, 7}), Error);  // truncated
 
   // 300 documents 0..299, freq 1 except doc 150 (freq 4).
   std::vector<DocId> docs(300);
@@ -314,44 +357,55 @@ TEST(Validate, RejectsOutOfRangeDocsAndWrongSummaries) {
   // Encoded without norms (all 0), checked against real norms: every summary pair has norm 0, which
   // bounds any real norm.
   const std::vector<std::byte> without = encode(p);
-  EXPECT_EQ(validate_posting_list(without, {300, norms}), without.size());
+  EXPECT_EQ(validate_posting_list(without, summary_of(p), {300, norms}), without.size());
   // Encoded with norms: fine until doc 150 turns out shorter than its summary says.
   const std::vector<std::byte> with_norms = encode(p, norms);
-  EXPECT_EQ(validate_posting_list(with_norms, {300, norms}), with_norms.size());
+  EXPECT_EQ(validate_posting_list(with_norms, summary_of(p), {300, norms}), with_norms.size());
   norms[150] = 4;
-  EXPECT_THROW(validate_posting_list(with_norms, {300, norms}), Error);
+  EXPECT_THROW(validate_posting_list(with_norms, summary_of(p), {300, norms}), Error);
   // A longer document than encoded is still bounded.
   norms[150] = 6;
-  EXPECT_EQ(validate_posting_list(with_norms, {300, norms}), with_norms.size());
+  EXPECT_EQ(validate_posting_list(with_norms, summary_of(p), {300, norms}), with_norms.size());
   // Norms that do not cover num_docs are a caller error.
-  EXPECT_THROW(validate_posting_list(with_norms, {400, norms}), Error);
+  EXPECT_THROW(validate_posting_list(with_norms, summary_of(p), {400, norms}), Error);
 }
 
 TEST(Validate, RejectsBadWidthsAndDirectories) {
   std::mt19937 rng(1);
   const test::RawPostings p = random_postings(300, 20, 3, rng);
+  const PostingListSummary sum = summary_of(p);
   std::vector<std::byte> bytes = encode(p);
-  const codec::ListLayout layout = codec::ListLayout::parse(bytes.data());
+  const codec::ListLayout layout =
+      codec::ListLayout::parse(bytes.data(), sum.doc_freq, sum.total_freq);
   ASSERT_EQ(layout.num_blocks, 3u);
-  // A width byte over 32.
-  std::vector<std::byte> bad = bytes;
-  bad[static_cast<std::size_t>(layout.blocks - bytes.data())] = std::byte{33};
-  EXPECT_THROW(validate_posting_list(bad), Error);
+  const auto shape_at = static_cast<std::size_t>(layout.frontier - bytes.data()) - 1;
+  const auto blocks = static_cast<std::size_t>(layout.blocks - bytes.data());
+  const auto directory = static_cast<std::size_t>(layout.directory - bytes.data());
+  ASSERT_EQ(validate_posting_list(bytes, sum), bytes.size());
+  auto rejects = [&](std::size_t at, std::initializer_list<unsigned> values) {
+    std::vector<std::byte> bad = bytes;
+    for (unsigned v : values) bad[at++] = static_cast<std::byte>(v);
+    EXPECT_THROW(validate_posting_list(bad, sum), Error);
+  };
+  rejects(blocks, {0xE0});         // a one-byte form with 7 frequency bits
+  rejects(blocks, {0xFF, 33, 0});  // a wide form over 32 bits
+  rejects(blocks, {0xFF, 4, 1});   // a wide form that fits one byte
+  rejects(shape_at, {static_cast<unsigned>(bytes[shape_at]) | 0x80});  // the reserved bit
   // A last-doc entry that disagrees with the block.
-  bad = bytes;
-  const auto at = static_cast<std::size_t>(layout.directory - bytes.data());
-  codec::store_u32(bad.data() + at, codec::load_u32(bad.data() + at) + 1);
-  EXPECT_THROW(validate_posting_list(bad), Error);
+  rejects(directory, {static_cast<unsigned>(bytes[directory]) ^ 1});
   // A block end pointing far outside.
-  bad = bytes;
-  const auto ends = static_cast<std::size_t>(layout.directory - bytes.data()) + 4;
-  codec::store_u32(bad.data() + ends, 0xFFFFFF00u);
-  EXPECT_THROW(validate_posting_list(bad), Error);
+  const auto ends = directory + layout.doc_bytes;
+  rejects(ends, {0xFF, 0xFF});
   // A claimed doc_freq of 2^32 - 1 with a tiny buffer: rejected without a huge allocation.
-  const std::vector<std::byte> huge = {std::byte{0xFF}, std::byte{0xFF}, std::byte{0xFF},
-                                       std::byte{0xFF}, std::byte{0x0F}, std::byte{0},
-                                       std::byte{1},    std::byte{1},    std::byte{0}};
-  EXPECT_THROW(validate_posting_list(huge), Error);
+  const std::vector<std::byte> tiny = {std::byte{0}, std::byte{0}, std::byte{1}, std::byte{1},
+                                       std::byte{0}};
+  EXPECT_THROW(validate_posting_list(tiny, {0xFFFFFFFFu, 0xFFFFFFFFu}), Error);
+  // One posting: the dictionary's total_freq is its frequency, so it must be one.
+  const std::vector<std::byte> one = {std::byte{7}};
+  EXPECT_EQ(validate_posting_list(one, {1, 0xFFFFFFFFu}), 1u);
+  EXPECT_THROW(validate_posting_list(one, {1, 0}), Error);
+  EXPECT_THROW(validate_posting_list(one, {1, 0x100000000u}), Error);
+  EXPECT_THROW(validate_posting_list(one, {1, 1}, {7, {}}), Error);  // doc 7 >= num_docs
 }
 
 }  // namespace

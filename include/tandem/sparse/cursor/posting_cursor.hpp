@@ -13,6 +13,7 @@
 #include "tandem/sparse/codec/bit_stream.hpp"
 #include "tandem/sparse/codec/list_layout.hpp"
 #include "tandem/sparse/cursor/concepts.hpp"
+#include "tandem/sparse/posting_list.hpp"
 
 namespace tandem::sparse {
 
@@ -23,8 +24,10 @@ namespace tandem::sparse {
 /// blocks in between. Move-only; holds its decode buffers inline (about 1 KiB).
 class PostingCursor {
  public:
-  /// Opens the list starting at `list`, positioned on its first posting.
-  explicit PostingCursor(const std::byte* list) : layout_(codec::ListLayout::parse(list)) {
+  /// Opens the list starting at `list`, whose doc_freq and total_freq the term dictionary gives in
+  /// `summary`, positioned on its first posting.
+  PostingCursor(const std::byte* list, const PostingListSummary& summary)
+      : layout_(codec::ListLayout::parse(list, summary.doc_freq, summary.total_freq)) {
     enter_block(0);
   }
   PostingCursor(PostingCursor&&) noexcept = default;
@@ -96,33 +99,22 @@ class PostingCursor {
   void enter_block(std::uint32_t block) {
     block_ = block;
     count_ = layout_.block_count(block);
-    const std::byte* p = layout_.block_begin(block);
-    const auto doc_bits = static_cast<unsigned>(p[0]);
-    freq_bits_ = static_cast<unsigned>(p[1]);
-    p += 2;
-    const DocId base = layout_.block_base(block);
-    if (count_ == codec::kFullBlock) {
-      codec::unpack128_doc_gaps(p, doc_bits, base, docs_.data());
-      freqs_at_ = p + codec::packed128_bytes(doc_bits);
-    } else {
-      codec::unpack_bits(p, count_, doc_bits, docs_.data());
-      DocId doc = base;
-      for (std::uint32_t j = 0; j < count_; ++j) docs_[j] = doc = doc + docs_[j] + 1;
-      freqs_at_ = p + codec::bit_stream_bytes(count_, doc_bits);
-    }
-    freqs_ready_ = false;
     pos_ = 0;
+    if (layout_.doc_freq == 1) {  // the list is its document; the frequency is the dictionary's
+      docs_[0] = docid_ = block_last_ = layout_.first_doc;
+      freqs_[0] = layout_.single_freq;
+      freqs_ready_ = true;
+      return;
+    }
+    widths_ = codec::BlockWidths::read(layout_.block_begin(block));
+    codec::decode_block_docs(block, count_, layout_.block_base(block), widths_, docs_.data());
+    freqs_ready_ = false;
     docid_ = docs_[0];
     block_last_ = docs_[count_ - 1];
   }
 
   void decode_freqs() {
-    if (count_ == codec::kFullBlock) {
-      codec::unpack128_plus_one(freqs_at_, freq_bits_, freqs_.data());
-    } else {
-      codec::unpack_bits(freqs_at_, count_, freq_bits_, freqs_.data());
-      for (std::uint32_t j = 0; j < count_; ++j) ++freqs_[j];
-    }
+    codec::decode_block_freqs(block_, count_, widths_, freqs_.data());
     freqs_ready_ = true;
   }
 
@@ -153,9 +145,8 @@ class PostingCursor {
   std::uint32_t count_ = 0;
   DocId block_last_ = kEndDoc;  // last document of the current block
   std::uint32_t block_ = 0;
-  unsigned freq_bits_ = 0;
   bool freqs_ready_ = false;
-  const std::byte* freqs_at_ = nullptr;
+  codec::BlockWidths widths_;  // of the current block
   codec::ListLayout layout_;
   // Padded by 4 for the four-wide scan in next_geq.
   alignas(16) std::array<std::uint32_t, codec::kListBlockSize + 4> docs_{};

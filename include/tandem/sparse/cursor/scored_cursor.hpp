@@ -21,8 +21,10 @@ namespace tandem::sparse {
 template <TermScorer S>
 class ScoredPostingCursor {
  public:
-  ScoredPostingCursor(const std::byte* list, S scorer, std::uint32_t term_index)
-      : term_index_(term_index), scorer_(scorer), postings_(list) {
+  /// `list` and `summary` as for PostingCursor.
+  ScoredPostingCursor(const std::byte* list, const PostingListSummary& summary, S scorer,
+                      std::uint32_t term_index)
+      : term_index_(term_index), scorer_(scorer), postings_(list, summary) {
     const codec::ListLayout& l = postings_.layout();
     Score best = 0;
     if (l.num_blocks == 1) {
