@@ -80,10 +80,12 @@ class TensorSource {
     prefix_ = file_.find("bert.embeddings.word_embeddings.weight") != nullptr ? "bert." : "";
   }
   const SafeTensors& file() const { return file_; }
-  std::vector<float> encoder(const std::string& name, std::initializer_list<std::uint64_t> shape) const {
+  std::vector<float> encoder(const std::string& name,
+                             std::initializer_list<std::uint64_t> shape) const {
     return file_.load_f32(prefix_ + name, shape);
   }
-  std::vector<float> head(const std::string& name, std::initializer_list<std::uint64_t> shape) const {
+  std::vector<float> head(const std::string& name,
+                          std::initializer_list<std::uint64_t> shape) const {
     return file_.load_f32(name, shape);
   }
 
@@ -117,8 +119,10 @@ BertConfig BertConfig::from_json(std::string_view json, std::string_view where) 
     fail(ErrorKind::invalid_argument, "{}: field \"hidden_act\" is not a string", where);
   }
   if (act != "gelu") {
-    fail(ErrorKind::unsupported, "{}: hidden_act \"{}\" is not supported (only \"gelu\", the exact "
-         "erf GELU)", where, act);
+    fail(ErrorKind::unsupported,
+         "{}: hidden_act \"{}\" is not supported (only \"gelu\", the exact "
+         "erf GELU)",
+         where, act);
   }
   BertConfig c;
   c.vocab_size = read_count(object, "vocab_size", where, std::nullopt);
@@ -150,8 +154,11 @@ BertConfig BertConfig::from_json(std::string_view json, std::string_view where) 
 BertModel BertModel::load(const std::filesystem::path& dir, const BertLoadOptions& options) {
   const auto config_path = dir / "config.json";
   std::ifstream in(config_path, std::ios::binary);
-  if (!in) fail(ErrorKind::not_found, "{}: no such file (a model folder holds config.json and "
-                "model.safetensors)", config_path.string());
+  if (!in)
+    fail(ErrorKind::not_found,
+         "{}: no such file (a model folder holds config.json and "
+         "model.safetensors)",
+         config_path.string());
   std::stringstream text;
   text << in.rdbuf();
   BertModel m;
@@ -163,7 +170,8 @@ BertModel BertModel::load(const std::filesystem::path& dir, const BertLoadOption
   m.word_embeddings_ = src.encoder("embeddings.word_embeddings.weight", {c.vocab_size, h});
   m.position_embeddings_ =
       src.encoder("embeddings.position_embeddings.weight", {c.max_position_embeddings, h});
-  m.type_embeddings_ = src.encoder("embeddings.token_type_embeddings.weight", {c.type_vocab_size, h});
+  m.type_embeddings_ =
+      src.encoder("embeddings.token_type_embeddings.weight", {c.type_vocab_size, h});
   m.embed_ln_w_ = src.encoder("embeddings.LayerNorm.weight", {h});
   m.embed_ln_b_ = src.encoder("embeddings.LayerNorm.bias", {h});
   for (std::uint32_t l = 0; l < c.num_hidden_layers; ++l) {
@@ -189,8 +197,10 @@ BertModel BertModel::load(const std::filesystem::path& dir, const BertLoadOption
   }
   if (options.mlm_head) {
     if (src.file().find("cls.predictions.transform.dense.weight") == nullptr) {
-      fail(ErrorKind::not_found, "{}: tensor 'cls.predictions.transform.dense.weight' is missing: "
-           "the file has no masked-LM head, which SPLADE needs", src.file().path());
+      fail(ErrorKind::not_found,
+           "{}: tensor 'cls.predictions.transform.dense.weight' is missing: "
+           "the file has no masked-LM head, which SPLADE needs",
+           src.file().path());
     }
     m.mlm_dense_w_ = src.head("cls.predictions.transform.dense.weight", {h, h});
     m.mlm_dense_b_ = src.head("cls.predictions.transform.dense.bias", {h});
@@ -218,8 +228,9 @@ HiddenStates BertModel::encode(std::span<const TokenSequence> batch) const {
     const TokenSequence& s = batch[b];
     if (s.ids.empty()) fail(ErrorKind::invalid_argument, "sequence {} of the batch is empty", b);
     if (s.ids.size() > c.max_position_embeddings) {
-      fail(ErrorKind::limit_exceeded, "sequence {} has {} tokens, more than the model's {} positions",
-           b, s.ids.size(), c.max_position_embeddings);
+      fail(ErrorKind::limit_exceeded,
+           "sequence {} has {} tokens, more than the model's {} positions", b, s.ids.size(),
+           c.max_position_embeddings);
     }
     if (!s.type_ids.empty() && s.type_ids.size() != s.ids.size()) {
       fail(ErrorKind::invalid_argument, "sequence {} has {} token ids but {} token type ids", b,
@@ -227,8 +238,10 @@ HiddenStates BertModel::encode(std::span<const TokenSequence> batch) const {
     }
     for (std::size_t t = 0; t < s.ids.size(); ++t) {
       if (s.ids[t] >= c.vocab_size) {
-        fail(ErrorKind::invalid_argument, "sequence {}: token id {} is outside the vocabulary "
-             "({} ids)", b, s.ids[t], c.vocab_size);
+        fail(ErrorKind::invalid_argument,
+             "sequence {}: token id {} is outside the vocabulary "
+             "({} ids)",
+             b, s.ids[t], c.vocab_size);
       }
       if (!s.type_ids.empty() && s.type_ids[t] >= c.type_vocab_size) {
         fail(ErrorKind::invalid_argument, "sequence {}: token type id {} is outside [0, {})", b,
@@ -323,7 +336,8 @@ std::vector<float> BertModel::pool(const HiddenStates& hidden, Pooling pooling, 
 std::vector<SparseVector> BertModel::splade(const HiddenStates& hidden,
                                             const SpladeOptions& options) const {
   if (!has_mlm_head()) {
-    fail(ErrorKind::invalid_argument, "the model was loaded without its masked-LM head, which "
+    fail(ErrorKind::invalid_argument,
+         "the model was loaded without its masked-LM head, which "
          "SPLADE needs");
   }
   const std::size_t h = config_.hidden_size, vocab = config_.vocab_size;

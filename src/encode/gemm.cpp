@@ -27,9 +27,9 @@ void gemm_nn(GemmBackend backend, std::size_t m, std::size_t n, std::size_t k, c
              std::size_t lda, const float* b, std::size_t ldb, float* c, std::size_t ldc) {
   if (m == 0 || n == 0) return;
   if (backend == GemmBackend::blas) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(m),
-                static_cast<int>(n), static_cast<int>(k), 1.0f, a, static_cast<int>(lda), b,
-                static_cast<int>(ldb), 0.0f, c, static_cast<int>(ldc));
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(n),
+                static_cast<int>(k), 1.0f, a, static_cast<int>(lda), b, static_cast<int>(ldb), 0.0f,
+                c, static_cast<int>(ldc));
     return;
   }
   for (std::size_t i = 0; i < m; ++i) {

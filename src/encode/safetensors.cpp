@@ -20,9 +20,9 @@ struct DTypeName {
   std::size_t size;
 };
 constexpr DTypeName kDTypes[] = {
-    {"F64", DType::f64, 8}, {"F32", DType::f32, 4}, {"F16", DType::f16, 2},
-    {"BF16", DType::bf16, 2}, {"I64", DType::i64, 8}, {"I32", DType::i32, 4},
-    {"I16", DType::i16, 2}, {"I8", DType::i8, 1}, {"U8", DType::u8, 1},
+    {"F64", DType::f64, 8},      {"F32", DType::f32, 4}, {"F16", DType::f16, 2},
+    {"BF16", DType::bf16, 2},    {"I64", DType::i64, 8}, {"I32", DType::i32, 4},
+    {"I16", DType::i16, 2},      {"I8", DType::i8, 1},   {"U8", DType::u8, 1},
     {"BOOL", DType::boolean, 1},
 };
 
@@ -41,8 +41,8 @@ std::uint64_t read_u64_le(const std::byte* p) {
   return v;
 }
 
-TensorInfo parse_entry(std::string_view file, std::string_view name,
-                       simdjson::dom::element value, std::uint64_t data_size) {
+TensorInfo parse_entry(std::string_view file, std::string_view name, simdjson::dom::element value,
+                       std::uint64_t data_size) {
   TensorInfo t;
   t.name = std::string(name);
   simdjson::dom::object object;
@@ -56,8 +56,10 @@ TensorInfo parse_entry(std::string_view file, std::string_view name,
   const auto* known = std::find_if(std::begin(kDTypes), std::end(kDTypes),
                                    [&](const DTypeName& d) { return d.name == dtype; });
   if (known == std::end(kDTypes)) {
-    fail(ErrorKind::unsupported, "{}: tensor '{}': unknown dtype '{}' (known: F64 F32 F16 BF16 "
-         "I64 I32 I16 I8 U8 BOOL)", file, name, dtype);
+    fail(ErrorKind::unsupported,
+         "{}: tensor '{}': unknown dtype '{}' (known: F64 F32 F16 BF16 "
+         "I64 I32 I16 I8 U8 BOOL)",
+         file, name, dtype);
   }
   t.dtype = known->dtype;
   simdjson::dom::array shape;
@@ -76,8 +78,7 @@ TensorInfo parse_entry(std::string_view file, std::string_view name,
     elements *= d;
   }
   simdjson::dom::array offsets;
-  if (object["data_offsets"].get_array().get(offsets) != simdjson::SUCCESS ||
-      offsets.size() != 2) {
+  if (object["data_offsets"].get_array().get(offsets) != simdjson::SUCCESS || offsets.size() != 2) {
     bad_tensor(file, name, "\"data_offsets\" is missing or not an array [begin, end]");
   }
   if (offsets.at(0).get_uint64().get(t.begin) != simdjson::SUCCESS ||
@@ -95,12 +96,12 @@ TensorInfo parse_entry(std::string_view file, std::string_view name,
   }
   if (overflow || elements > std::numeric_limits<std::uint64_t>::max() / known->size ||
       elements * known->size != t.end - t.begin) {
-    bad_tensor(file, name,
-               fmt::format("shape [{}] of {} needs {} bytes, but data_offsets give {}",
-                           fmt::join(t.shape, ", "), known->name,
-                           overflow ? std::string("too many")
-                                    : std::to_string(elements * known->size),
-                           t.end - t.begin));
+    bad_tensor(
+        file, name,
+        fmt::format("shape [{}] of {} needs {} bytes, but data_offsets give {}",
+                    fmt::join(t.shape, ", "), known->name,
+                    overflow ? std::string("too many") : std::to_string(elements * known->size),
+                    t.end - t.begin));
   }
   return t;
 }
@@ -133,7 +134,8 @@ std::vector<TensorInfo> parse_safetensors(std::span<const std::byte> image, std:
   const std::uint64_t header_size = read_u64_le(image.data());
   if (header_size > kMaxHeaderBytes) {
     corrupt(file, fmt::format("header length {} is over the 100 MB limit (not a safetensors "
-                              "file?)", header_size));
+                              "file?)",
+                              header_size));
   }
   if (header_size > image.size() - 8) {
     corrupt(file, fmt::format("header length {} runs past the end of the file ({} bytes)",
@@ -183,8 +185,9 @@ SafeTensors::SafeTensors(const std::filesystem::path& path) : file_(path) {
 }
 
 const TensorInfo* SafeTensors::find(std::string_view name) const {
-  const auto it = std::lower_bound(tensors_.begin(), tensors_.end(), name,
-                                   [](const TensorInfo& t, std::string_view n) { return t.name < n; });
+  const auto it =
+      std::lower_bound(tensors_.begin(), tensors_.end(), name,
+                       [](const TensorInfo& t, std::string_view n) { return t.name < n; });
   return it != tensors_.end() && it->name == name ? &*it : nullptr;
 }
 
@@ -193,8 +196,8 @@ std::vector<float> SafeTensors::load_f32(std::string_view name,
   const TensorInfo* t = find(name);
   if (t == nullptr) fail(ErrorKind::not_found, "{}: tensor '{}' is missing", path(), name);
   if (!std::equal(t->shape.begin(), t->shape.end(), expected_shape.begin(), expected_shape.end())) {
-    fail(ErrorKind::invalid_argument, "{}: tensor '{}' has shape [{}], expected [{}]", path(),
-         name, fmt::join(t->shape, ", "), fmt::join(expected_shape, ", "));
+    fail(ErrorKind::invalid_argument, "{}: tensor '{}' has shape [{}], expected [{}]", path(), name,
+         fmt::join(t->shape, ", "), fmt::join(expected_shape, ", "));
   }
   const std::byte* data = file_.data() + data_offset_ + t->begin;
   const std::uint64_t n = t->elements();
@@ -206,14 +209,17 @@ std::vector<float> SafeTensors::load_f32(std::string_view name,
     case DType::f16:
     case DType::bf16:
       for (std::uint64_t i = 0; i < n; ++i) {
-        const auto bits = static_cast<std::uint16_t>(static_cast<std::uint8_t>(data[2 * i]) |
-                                                     (static_cast<std::uint8_t>(data[2 * i + 1]) << 8));
+        const auto bits =
+            static_cast<std::uint16_t>(static_cast<std::uint8_t>(data[2 * i]) |
+                                       (static_cast<std::uint8_t>(data[2 * i + 1]) << 8));
         out[i] = t->dtype == DType::f16 ? half_to_float(bits) : bfloat16_to_float(bits);
       }
       break;
     default:
-      fail(ErrorKind::unsupported, "{}: tensor '{}' has dtype {}; only F32, F16 and BF16 can be "
-           "read as float", path(), name, to_string(t->dtype));
+      fail(ErrorKind::unsupported,
+           "{}: tensor '{}' has dtype {}; only F32, F16 and BF16 can be "
+           "read as float",
+           path(), name, to_string(t->dtype));
   }
   return out;
 }

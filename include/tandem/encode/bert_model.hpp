@@ -91,8 +91,8 @@ struct BertLoadOptions {
 class BertModel {
  public:
   /// Loads `dir`/config.json and `dir`/model.safetensors. Tensor names are Hugging Face's, with or
-  /// without the "bert." prefix (BertForMaskedLM vs BertModel / sentence-transformers files). Errors
-  /// name the file and tensor: Error(not_found) for a missing file or tensor,
+  /// without the "bert." prefix (BertForMaskedLM vs BertModel / sentence-transformers files).
+  /// Errors name the file and tensor: Error(not_found) for a missing file or tensor,
   /// Error(invalid_argument) for a shape that disagrees with config.json, Error(corruption) for a
   /// truncated or malformed file, Error(unsupported) for an unknown dtype.
   static BertModel load(const std::filesystem::path& dir, const BertLoadOptions& options = {});

@@ -61,8 +61,8 @@ class SafeTensors {
                               std::span<const std::uint64_t> expected_shape) const;
   std::vector<float> load_f32(std::string_view name,
                               std::initializer_list<std::uint64_t> expected_shape) const {
-    return load_f32(name, std::span<const std::uint64_t>(expected_shape.begin(),
-                                                         expected_shape.size()));
+    return load_f32(name,
+                    std::span<const std::uint64_t>(expected_shape.begin(), expected_shape.size()));
   }
 
  private:

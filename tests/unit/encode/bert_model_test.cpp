@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tandem/core/error.hpp"
+
 #include "test_support.hpp"
 
 namespace tandem::encode {
@@ -43,12 +44,14 @@ std::optional<Reference> load_reference() {
   return r;
 }
 
-#define TANDEM_REQUIRE_REFERENCE(var)                                                        \
-  const auto var##_opt = load_reference();                                                   \
-  if (!var##_opt) GTEST_SKIP() << "../shared is not present (set TANDEM_SHARED): no tiny-random-bert"; \
+#define TANDEM_REQUIRE_REFERENCE(var)                                                    \
+  const auto var##_opt = load_reference();                                               \
+  if (!var##_opt)                                                                        \
+    GTEST_SKIP() << "../shared is not present (set TANDEM_SHARED): no tiny-random-bert"; \
   const Reference& var = *var##_opt
 
-void expect_near_all(std::span<const float> got, const nlohmann::json& want, const std::string& what) {
+void expect_near_all(std::span<const float> got, const nlohmann::json& want,
+                     const std::string& what) {
   ASSERT_EQ(got.size(), want.size()) << what;
   for (std::size_t i = 0; i < got.size(); ++i) {
     ASSERT_NEAR(got[i], want[i].get<double>(), kTolerance) << what << " [" << i << "]";
@@ -65,8 +68,9 @@ TEST(BertModel, ReproducesLastHiddenStatesAndPoolings) {
     for (std::size_t b = 0; b < 3; ++b) {
       ASSERT_EQ(hs.length(b), ref.ids[b].size());
       for (std::size_t t = 0; t < hs.length(b); ++t) {
-        expect_near_all(hs.token(b, t), ref.json["last_hidden_state"][b][t],
-                        "hidden state of text " + std::to_string(b) + " token " + std::to_string(t));
+        expect_near_all(
+            hs.token(b, t), ref.json["last_hidden_state"][b][t],
+            "hidden state of text " + std::to_string(b) + " token " + std::to_string(t));
       }
     }
     const auto check_pool = [&](Pooling p, bool l2, const char* key) {
@@ -108,7 +112,8 @@ TEST(BertModel, ReproducesSpladeVectors) {
                                                         : SpladeActivation::log1p_log1p_relu;
     const auto vectors = model.splade(hs, {.activation = act});
     const SparseVector& v = vectors[b];
-    const std::string what = "text " + std::to_string(b) + " " + want["activation"].get<std::string>();
+    const std::string what =
+        "text " + std::to_string(b) + " " + want["activation"].get<std::string>();
     EXPECT_TRUE(std::is_sorted(v.ids.begin(), v.ids.end())) << what;
     // A logit within float rounding of 0 could flip; the reference has none that close.
     EXPECT_EQ(v.ids.size(), want["nonzero"].get<std::size_t>()) << what;
@@ -138,7 +143,8 @@ void write_renamed_model(const std::filesystem::path& from, const std::filesyste
   for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>(bytes[i]);
   nlohmann::json header = nlohmann::json::parse(bytes.substr(8, n));
   nlohmann::json renamed = nlohmann::json::object();
-  for (auto& [key, value] : header.items()) renamed[key == "__metadata__" ? key : rename(key)] = value;
+  for (auto& [key, value] : header.items())
+    renamed[key == "__metadata__" ? key : rename(key)] = value;
   std::string text = renamed.dump();
   std::string out(8, '\0');
   for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((text.size() >> (8 * i)) & 0xff);
@@ -175,7 +181,8 @@ TEST(BertModel, ErrorsNameTheTensorOrField) {
   // A config that disagrees with the tensors.
   std::string wide = config;
   wide.replace(wide.find("\"hidden_size\": 32"), 17, "\"hidden_size\": 64");
-  write_renamed_model(ref.dir, dir.path(), [](const std::string& k) { return k; }, wide);
+  write_renamed_model(
+      ref.dir, dir.path(), [](const std::string& k) { return k; }, wide);
   EXPECT_THAT(load_error(dir.path()),
               HasSubstr("tensor 'bert.embeddings.word_embeddings.weight' has shape [30522, 32], "
                         "expected [30522, 64]"));

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "tandem/core/error.hpp"
+
 #include "test_support.hpp"
 
 namespace tandem::encode {
@@ -57,7 +58,8 @@ TEST(SafeTensors, ReadsF32F16AndBf16) {
   const SafeTensors file(dir / "m.safetensors");
   ASSERT_EQ(file.tensors().size(), 3u);
   EXPECT_EQ(file.tensors()[0].name, "b");  // sorted by name
-  EXPECT_THAT(file.load_f32("w", {2, 3}), ::testing::ElementsAre(1.5f, -2.0f, 3.25f, 0.0f, 7.0f, -0.5f));
+  EXPECT_THAT(file.load_f32("w", {2, 3}),
+              ::testing::ElementsAre(1.5f, -2.0f, 3.25f, 0.0f, 7.0f, -0.5f));
   EXPECT_THAT(file.load_f32("h", {2}), ::testing::ElementsAre(1.0f, -2.0f));
   EXPECT_THAT(file.load_f32("b", {2}), ::testing::ElementsAre(1.5f, -1.0f));
 }
@@ -73,7 +75,8 @@ TEST(SafeTensors, HalfConversionCoversSubnormalsAndSpecials) {
 }
 
 TEST(SafeTensors, WrongShapeNamesTheTensor) {
-  const std::string header = R"({"layer.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}})";
+  const std::string header =
+      R"({"layer.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}})";
   test::TempDir dir;
   test::write_file(dir / "m.safetensors", image(header, floats({1, 2, 3, 4})));
   const SafeTensors file(dir / "m.safetensors");
@@ -94,9 +97,8 @@ TEST(SafeTensors, WrongShapeNamesTheTensor) {
 }
 
 TEST(SafeTensors, TruncatedDataNamesTheTensor) {
-  const std::string header =
-      R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
-      R"("big.weight":{"dtype":"F32","shape":[4],"data_offsets":[8,24]}})";
+  const std::string header = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+                             R"("big.weight":{"dtype":"F32","shape":[4],"data_offsets":[8,24]}})";
   ErrorKind kind{};
   const std::string message = open_error(image(header, floats({1, 2, 3, 4})), &kind);
   EXPECT_EQ(kind, ErrorKind::corruption);
@@ -115,7 +117,8 @@ TEST(SafeTensors, UnknownDtypeNamesTheTensor) {
 TEST(SafeTensors, ShapeThatDisagreesWithTheByteRange) {
   const std::string header = R"({"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})";
   const std::string message = open_error(image(header, floats({1, 2})));
-  EXPECT_THAT(message, HasSubstr("tensor 'x': shape [3] of F32 needs 12 bytes, but data_offsets give 8"));
+  EXPECT_THAT(message,
+              HasSubstr("tensor 'x': shape [3] of F32 needs 12 bytes, but data_offsets give 8"));
 }
 
 TEST(SafeTensors, IntegerTensorsOpenButDoNotReadAsFloat) {
@@ -144,15 +147,15 @@ TEST(SafeTensors, MalformedHeaders) {
   EXPECT_THAT(open_error(past), HasSubstr("runs past the end of the file"));
   EXPECT_THAT(open_error(image(R"({"t":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}})", "")),
               HasSubstr("tensor 't': a dimension"));
-  EXPECT_THAT(open_error(image(R"({"t":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}})", "xxxx")),
-              HasSubstr("run backwards"));
+  EXPECT_THAT(
+      open_error(image(R"({"t":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}})", "xxxx")),
+      HasSubstr("run backwards"));
   EXPECT_THAT(open_error(image(R"({"t":{"dtype":"F32","shape":[1]}})", "xxxx")),
               HasSubstr("tensor 't': \"data_offsets\" is missing"));
-  EXPECT_THAT(
-      open_error(image(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"
-                       R"("b":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}})",
-                       "xxxxxxxx")),
-      HasSubstr("overlaps"));
+  EXPECT_THAT(open_error(image(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"
+                               R"("b":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}})",
+                               "xxxxxxxx")),
+              HasSubstr("overlaps"));
   EXPECT_EQ(open_error(image("{}", "")), "");  // an empty model is a valid file
 }
 
