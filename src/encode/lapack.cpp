@@ -69,8 +69,8 @@ void thin_svd(std::vector<double>& a, std::size_t m, std::size_t n, std::vector<
   check(info, "dgesdd");
   std::vector<double> work(static_cast<std::size_t>(query) + 1);
   lwork = static_cast<int>(work.size());
-  dgesdd_(&jobz, &mi, &ni, a.data(), &lda, s.data(), u.data(), &lda, vt.data(), &ldvt,
-          work.data(), &lwork, iwork.data(), &info, 1);
+  dgesdd_(&jobz, &mi, &ni, a.data(), &lda, s.data(), u.data(), &lda, vt.data(), &ldvt, work.data(),
+          &lwork, iwork.data(), &info, 1);
   check(info, "dgesdd");
 }
 

@@ -149,7 +149,8 @@ LsaModel LsaModel::train(std::span<const std::string> texts, const LsaOptions& o
   if (svd.rank < options.dims) {
     fail(ErrorKind::invalid_argument,
          "LSA: {} dimensions asked, but the collection has only {} documents and {} terms "
-         "(min_df {})", options.dims, x.rows, x.cols, options.min_df);
+         "(min_df {})",
+         options.dims, x.rows, x.cols, options.min_df);
   }
   m.dims_ = svd.rank;
   m.singular_values_.assign(svd.singular_values.begin(), svd.singular_values.end());
@@ -170,7 +171,7 @@ LsaModel LsaModel::train(std::span<const std::string> texts, const LsaOptions& o
   return m;
 }
 
-void LsaModel::encode(std::string_view text, std::span<float> out) const {
+std::size_t LsaModel::encode(std::string_view text, std::span<float> out) const {
   text::TermList terms;
   analyzer_->analyze(text, terms);
   const TermCounts counts = count_terms(terms, index_);
@@ -182,6 +183,7 @@ void LsaModel::encode(std::string_view text, std::span<float> out) const {
   }
   for (std::size_t j = 0; j < dims_; ++j) out[j] = static_cast<float>(sum[j]);
   l2_normalize(out);
+  return terms.size();
 }
 
 void LsaModel::save(const std::filesystem::path& path) const {

@@ -50,8 +50,10 @@ ModelFileReader::ModelFileReader(const std::filesystem::path& path)
   const io::ByteView view(file_.payload(), file_.path());
   const auto version = view.read<std::uint32_t>(0, "model version");
   if (version != kModelVersion) {
-    fail(ErrorKind::unsupported, "{}: model version {} is not supported by this build (it reads "
-         "version {}); retrain the model", file_.path(), version, kModelVersion);
+    fail(ErrorKind::unsupported,
+         "{}: model version {} is not supported by this build (it reads "
+         "version {}); retrain the model",
+         file_.path(), version, kModelVersion);
   }
   sections_ = view.read<std::uint32_t>(4, "section count");
 }

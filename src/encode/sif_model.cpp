@@ -49,7 +49,7 @@ void SifModel::average(const text::TermList& words, std::span<float> out) const 
   }
 }
 
-void SifModel::encode(std::string_view text, std::span<float> out) const {
+std::size_t SifModel::encode(std::string_view text, std::span<float> out) const {
   text::TermList words;
   analyzer_->analyze(text, words);
   average(words, out);
@@ -57,6 +57,7 @@ void SifModel::encode(std::string_view text, std::span<float> out) const {
   for (std::size_t j = 0; j < dims_; ++j) dot += double{out[j]} * pc_[j];
   for (std::size_t j = 0; j < dims_; ++j) out[j] = static_cast<float>(out[j] - dot * pc_[j]);
   l2_normalize(out);
+  return words.size();
 }
 
 SifModel SifModel::train(const WordVectors& vectors, std::span<const std::string> texts,

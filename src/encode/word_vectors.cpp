@@ -20,10 +20,12 @@ WordVectors WordVectors::load_word2vec_binary(const std::filesystem::path& path)
   const std::string_view header = bytes.substr(0, newline);
   std::uint64_t count = 0, dims = 0;
   const auto space = header.find(' ');
-  const auto r1 = std::from_chars(header.data(), header.data() + std::min(space, header.size()), count);
-  const auto r2 = space == std::string_view::npos
-                      ? std::from_chars_result{nullptr, std::errc::invalid_argument}
-                      : std::from_chars(header.data() + space + 1, header.data() + header.size(), dims);
+  const auto r1 =
+      std::from_chars(header.data(), header.data() + std::min(space, header.size()), count);
+  const auto r2 =
+      space == std::string_view::npos
+          ? std::from_chars_result{nullptr, std::errc::invalid_argument}
+          : std::from_chars(header.data() + space + 1, header.data() + header.size(), dims);
   if (r1.ec != std::errc() || r2.ec != std::errc() || dims == 0 || dims > 65536 ||
       count > bytes.size() / (dims * 4)) {
     fail(ErrorKind::corruption, "{}: bad word2vec header line \"{}\"", name, header);
@@ -42,7 +44,8 @@ WordVectors WordVectors::load_word2vec_binary(const std::filesystem::path& path)
     }
     std::string word(bytes.substr(at, end - at));
     if (bytes.size() - (end + 1) < dims * 4) {
-      fail(ErrorKind::corruption, "{}: the vector of '{}' (entry {}) is truncated", name, word, i + 1);
+      fail(ErrorKind::corruption, "{}: the vector of '{}' (entry {}) is truncated", name, word,
+           i + 1);
     }
     float* dst = v.values_.data() + i * dims;
     std::memcpy(dst, bytes.data() + end + 1, dims * 4);  // little-endian host

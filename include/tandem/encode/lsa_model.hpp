@@ -47,7 +47,7 @@ class LsaModel final : public TextEncoder {
 
   std::string_view kind() const override { return "lsa"; }
   std::size_t dims() const override { return dims_; }
-  void encode(std::string_view text, std::span<float> out) const override;
+  std::size_t encode(std::string_view text, std::span<float> out) const override;
   std::string describe_json() const override { return meta_json_; }
 
   std::span<const float> singular_values() const { return singular_values_; }

@@ -50,7 +50,7 @@ class SifModel final : public TextEncoder {
 
   std::string_view kind() const override { return "glove-sif"; }
   std::size_t dims() const override { return dims_; }
-  void encode(std::string_view text, std::span<float> out) const override;
+  std::size_t encode(std::string_view text, std::span<float> out) const override;
   std::string describe_json() const override;
 
   /// The common component u (unit length).

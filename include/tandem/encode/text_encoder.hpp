@@ -19,8 +19,9 @@ class TextEncoder {
   virtual std::string_view kind() const = 0;
   virtual std::size_t dims() const = 0;
   /// Writes the vector of `text` (dims() floats) to `out`, L2-normalised so that inner product is
-  /// cosine similarity. A text with no known words gives the zero vector.
-  virtual void encode(std::string_view text, std::span<float> out) const = 0;
+  /// cosine similarity. A text with no known words gives the zero vector. Returns the number of
+  /// terms the analyzer made of the text (for throughput figures).
+  virtual std::size_t encode(std::string_view text, std::span<float> out) const = 0;
   /// The model's settings and training statistics as a JSON object (for `tandem info`-style
   /// output and the benchmark tables).
   virtual std::string describe_json() const = 0;

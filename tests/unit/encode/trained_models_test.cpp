@@ -13,6 +13,7 @@
 #include "tandem/encode/sif_model.hpp"
 #include "tandem/encode/text_encoder.hpp"
 #include "tandem/encode/word_vectors.hpp"
+
 #include "test_support.hpp"
 
 namespace tandem::encode {
@@ -21,8 +22,8 @@ namespace {
 using ::testing::HasSubstr;
 
 std::string word2vec(const std::vector<std::pair<std::string, std::vector<float>>>& entries) {
-  std::string out = std::to_string(entries.size()) + " " +
-                    std::to_string(entries.front().second.size()) + "\n";
+  std::string out =
+      std::to_string(entries.size()) + " " + std::to_string(entries.front().second.size()) + "\n";
   for (const auto& [word, v] : entries) {
     out += word + " ";
     out.append(reinterpret_cast<const char*>(v.data()), v.size() * 4);
