@@ -71,8 +71,8 @@ class VectorWriter {
     if (!npy_) return;
     ids_ = std::make_unique<io::TextFileWriter>(
         std::filesystem::path(path).replace_extension(".ids.txt"));
-    std::string header = fmt::format(
-        "{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, {}), }}", count, dims);
+    std::string header =
+        fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, {}), }}", count, dims);
     const std::size_t total = 10 + header.size() + 1;
     header.append((64 - total % 64) % 64, ' ');
     header += '\n';
@@ -229,8 +229,10 @@ std::vector<std::string> read_vocab(const std::string& path) {
 Stats encode_tokens(const EncodeArgs& a, const std::filesystem::path& dir, unsigned threads,
                     ProgressSink& progress) {
   const bool splade = a.head == "splade";
-  if (splade && wants_npy(a)) fail(ErrorKind::invalid_argument, "SPLADE vectors are sparse: "
-                                   "write them as JSONL, not .npy");
+  if (splade && wants_npy(a))
+    fail(ErrorKind::invalid_argument,
+         "SPLADE vectors are sparse: "
+         "write them as JSONL, not .npy");
   const auto model = encode::BertModel::load(
       dir, {.gemm = a.gemm == "loop" ? encode::GemmBackend::loop : encode::GemmBackend::blas,
             .mlm_head = splade});
@@ -275,7 +277,8 @@ Stats encode_tokens(const EncodeArgs& a, const std::filesystem::path& dir, unsig
         for (std::size_t i = begin; i < end; ++i) sparse[i] = std::move(vectors[i - begin]);
       } else {
         const auto pooled = encode::BertModel::pool(hidden, pooling, a.normalize);
-        std::copy(pooled.begin(), pooled.end(), dense.begin() + static_cast<std::ptrdiff_t>(begin * dims));
+        std::copy(pooled.begin(), pooled.end(),
+                  dense.begin() + static_cast<std::ptrdiff_t>(begin * dims));
       }
     });
     for (std::size_t i = 0; i < count; ++i) {
@@ -326,14 +329,17 @@ int run_encode(const EncodeArgs& a) {
     model_kind = std::string(model->kind());
     stats = encode_texts(a, *model, threads, progress);
   }
-  const double docs_per_s = static_cast<double>(stats.records) / std::max(stats.encode_seconds, 1e-9);
-  const double tokens_per_s = static_cast<double>(stats.tokens) / std::max(stats.encode_seconds, 1e-9);
+  const double docs_per_s =
+      static_cast<double>(stats.records) / std::max(stats.encode_seconds, 1e-9);
+  const double tokens_per_s =
+      static_cast<double>(stats.tokens) / std::max(stats.encode_seconds, 1e-9);
   if (!a.quiet) {
-    fmt::print(stderr,
-               "encoded {} records ({} tokens) with {} on {} threads in {:.2f} s: {:.1f} records/s, "
-               "{:.0f} tokens/s -> {}\n",
-               stats.records, stats.tokens, model_kind, threads, stats.encode_seconds, docs_per_s,
-               tokens_per_s, a.output);
+    fmt::print(
+        stderr,
+        "encoded {} records ({} tokens) with {} on {} threads in {:.2f} s: {:.1f} records/s, "
+        "{:.0f} tokens/s -> {}\n",
+        stats.records, stats.tokens, model_kind, threads, stats.encode_seconds, docs_per_s,
+        tokens_per_s, a.output);
   }
   if (!a.stats.empty()) {
     const nlohmann::json j = {{"model", model_kind},
@@ -366,8 +372,10 @@ void add_encode_command(CLI::App& app, Action& run) {
       "  glove:FILE / lsa:FILE / FILE  a model file made by `tandem train sif|lsa` (over text;\n"
       "        input: corpus JSONL, BEIR or Anserini, or queries TSV/JSONL). Vectors have unit\n"
       "        length, so inner product = cosine.\n"
-      "  bert:DIR / DIR  a Hugging Face BERT folder (config.json + model.safetensors [+ vocab.txt])\n"
-      "        over pre-tokenised input: JSONL {\"id\", \"input_ids\": [...], \"token_type_ids\"?}\n"
+      "  bert:DIR / DIR  a Hugging Face BERT folder (config.json + model.safetensors [+ "
+      "vocab.txt])\n"
+      "        over pre-tokenised input: JSONL {\"id\", \"input_ids\": [...], "
+      "\"token_type_ids\"?}\n"
       "        with [CLS] ... [SEP] included (tokenising text inside tandem comes with the\n"
       "        WordPiece tokenizer). --head cls|mean gives dense vectors, --head splade sparse\n"
       "        ones over the vocabulary (keys: vocab.txt tokens, else the ids).\n\n"
@@ -377,9 +385,11 @@ void add_encode_command(CLI::App& app, Action& run) {
   cmd->footer(
       "\nExamples:\n"
       "  tandem train lsa --corpus data/scifact/corpus.jsonl.gz --out scifact.lsa\n"
-      "  tandem encode --model lsa:scifact.lsa --input data/scifact/corpus.jsonl.gz --output d.npy\n"
+      "  tandem encode --model lsa:scifact.lsa --input data/scifact/corpus.jsonl.gz --output "
+      "d.npy\n"
       "  tandem encode --model ../shared/models/tiny-random-bert --head splade --top-k 128 \\\n"
-      "      --vocab ../shared/models/bert-base-uncased-vocab/vocab.txt --input ids.jsonl --output s.jsonl");
+      "      --vocab ../shared/models/bert-base-uncased-vocab/vocab.txt --input ids.jsonl --output "
+      "s.jsonl");
   cmd->add_option("--model,-m", a->model, "glove:FILE, lsa:FILE, bert:DIR, or a file / folder")
       ->required();
   cmd->add_option("--input,-i", a->input, "Corpus or queries (plain or gzipped)")->required();

@@ -96,8 +96,7 @@ void add_train_command(CLI::App& app, Action& run) {
       "principal\ncomponent removed (Arora, Liang and Ma, ICLR 2017). p(w) and the component come "
       "from the corpus.");
   add_common(*sif, *args);
-  sif->add_option("--vectors", args->vectors, "Word vectors in word2vec binary format")
-      ->required();
+  sif->add_option("--vectors", args->vectors, "Word vectors in word2vec binary format")->required();
   sif->add_option("--a", args->a, "The SIF smoothing parameter a")->capture_default_str();
   sif->callback([&run, args] { run = [args] { return run_sif(*args); }; });
 
