@@ -10,7 +10,7 @@ numpy (a brute-force scan; ties broken by document id), 1000 hits per query. Als
 training and encoding times of each model (2 threads).
 
 Usage (see docs/encoders.md):
-  /usr/bin/python3 bench/macro/dense_eval.py [--collections scifact,nfcorpus] [--dims 256]
+  /usr/bin/python3 bench/macro/dense_eval.py [--collections scifact,nfcorpus] [--dims 256] [--variants]
 Writes bench/results/dense_eval.json and prints a markdown table.
 """
 import argparse
@@ -80,6 +80,7 @@ def main():
     ap.add_argument("--collections", default="scifact,nfcorpus")
     ap.add_argument("--dims", type=int, default=256)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--variants", action="store_true", help="also SIF a=1e-4 and 1e-2, LSA 128d and 512d")
     ap.add_argument("--work", default="/tmp/tandem-dense-eval")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench/results/dense_eval.json"))
     a = ap.parse_args()
@@ -94,14 +95,17 @@ def main():
         run([a.tandem, "search", "--index", w + "/bm25", "--queries", c["queries"], "--run", w + "/bm25.run"])
         ndcg, r100 = evaluate(a.tandem, c["qrels"], w + "/bm25.run")
         results.append(dict(collection=name, model="BM25 (k1=0.9, b=0.4)", ndcg10=ndcg, r100=r100))
-        for model in ("sif", "lsa"):
+        configs = [("sif", "1e-3", a.dims), ("lsa", "1e-3", a.dims)]
+        if a.variants:
+            configs += [("sif", "1e-4", a.dims), ("sif", "1e-2", a.dims), ("lsa", "", 128), ("lsa", "", 512)]
+        for model, sif_a, dims in configs:
             path = f"{w}/{model}.model"
             if model == "sif":
-                train = [a.tandem, "train", "sif", "--vectors", GLOVE]
-                label = "GloVe-SIF (100d, a=1e-3)"
+                train = [a.tandem, "train", "sif", "--vectors", GLOVE, "--a", sif_a]
+                label = f"GloVe-SIF (100d, a={sif_a})"
             else:
-                train = [a.tandem, "train", "lsa", "--dims", str(a.dims)]
-                label = f"LSA ({a.dims}d, TF-IDF, seed 42)"
+                train = [a.tandem, "train", "lsa", "--dims", str(dims)]
+                label = f"LSA ({dims}d, TF-IDF, seed 42)"
             _, train_s = run(train + ["--corpus", c["corpus"], "--out", path, "--threads", str(a.threads), "-q"])
             stats = {}
             for side, src in (("docs", c["corpus"]), ("queries", c["queries"])):

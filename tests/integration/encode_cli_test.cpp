@@ -48,8 +48,8 @@ TEST(EncodeCli, TrainLsaThenEncodeToJsonlAndNpy) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"model\":\"lsa\""), std::string::npos) << r.out;
   r = run_command(tandem() + " encode --model lsa:" + quote(dir / "m.lsa") + " --input " +
-                  quote(dir / "queries.tsv") + " --output " + quote(dir / "q.jsonl") +
-                  " --stats " + quote(dir / "stats.json"));
+                  quote(dir / "queries.tsv") + " --output " + quote(dir / "q.jsonl") + " --stats " +
+                  quote(dir / "stats.json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto q = read_jsonl(dir / "q.jsonl");
   ASSERT_EQ(q.size(), 3u);
@@ -68,8 +68,8 @@ TEST(EncodeCli, TrainLsaThenEncodeToJsonlAndNpy) {
   const std::string npy = test::read_file(dir / "d.npy");
   ASSERT_GT(npy.size(), 10u);
   EXPECT_EQ(npy.substr(0, 6), "\x93NUMPY");
-  const std::size_t header = 10 + (static_cast<unsigned char>(npy[8]) |
-                                   (static_cast<unsigned char>(npy[9]) << 8));
+  const std::size_t header =
+      10 + (static_cast<unsigned char>(npy[8]) | (static_cast<unsigned char>(npy[9]) << 8));
   EXPECT_EQ(header % 64, 0u);
   EXPECT_NE(npy.find("'shape': (4, 2)"), std::string::npos);
   EXPECT_EQ(npy.size(), header + 4 * 2 * 4);
@@ -97,9 +97,9 @@ TEST(EncodeCli, BertOverTokenIdsMatchesTheReference) {
   TempDir dir;
   std::string input;
   for (std::size_t i = 0; i < ref["input_ids"].size(); ++i) {
-    input += nlohmann::json{{"id", "t" + std::to_string(i)}, {"input_ids", ref["input_ids"][i]}}
-                 .dump() +
-             "\n";
+    input +=
+        nlohmann::json{{"id", "t" + std::to_string(i)}, {"input_ids", ref["input_ids"][i]}}.dump() +
+        "\n";
   }
   test::write_file(dir / "ids.jsonl", input);
   // Dense: mean pooling, L2-normalised, two threads, batches of 2.
