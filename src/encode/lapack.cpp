@@ -4,7 +4,9 @@
 
 #include "tandem/core/error.hpp"
 
-// Fortran LAPACK, with gfortran's hidden lengths of character arguments at the end.
+// Fortran LAPACK, with gfortran's hidden lengths of character arguments at the end. The names
+// are LAPACK's.
+// NOLINTBEGIN(readability-identifier-naming)
 extern "C" {
 void dgeqrf_(const int* m, const int* n, double* a, const int* lda, double* tau, double* work,
              const int* lwork, int* info);
@@ -17,6 +19,7 @@ void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const 
              double* work, const int* lwork, int* iwork, const int* liwork, int* info,
              std::size_t jobz_len, std::size_t uplo_len);
 }
+// NOLINTEND(readability-identifier-naming)
 
 namespace tandem::encode::detail {
 
