@@ -10,6 +10,8 @@ build_packages=(
   g++ cmake ninja-build pkg-config
   libsimdjson-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libzstd-dev libxxhash-dev libicu-dev zlib1g-dev
+  # sgemm for the BERT encoder, QR and SVD for LSA (OpenBLAS bundles LAPACK).
+  libopenblas-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev

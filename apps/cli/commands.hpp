@@ -17,5 +17,7 @@ void add_eval_command(CLI::App& app, Action& run);
 void add_info_command(CLI::App& app, Action& run);
 void add_verify_command(CLI::App& app, Action& run);
 void add_analyze_command(CLI::App& app, Action& run);
+void add_encode_command(CLI::App& app, Action& run);
+void add_train_command(CLI::App& app, Action& run);
 
 }  // namespace tandem::cli

@@ -47,6 +47,8 @@ int run_main(int argc, char** argv) {
   tandem::cli::add_info_command(app, run);
   tandem::cli::add_verify_command(app, run);
   tandem::cli::add_analyze_command(app, run);
+  tandem::cli::add_encode_command(app, run);
+  tandem::cli::add_train_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -22,6 +22,7 @@ enum class FileKind : std::uint32_t {
   doc_ids = 0x53444944,          // "DIDS"
   doc_store = 0x45524f53,        // "SORE"
   test = 0x54534554,             // "TEST"
+  encoder_model = 0x4c444f4d,    // "MODL": a trained text encoder (encode/text_encoder.hpp)
 };
 
 std::string to_string(FileKind kind);
