@@ -22,6 +22,9 @@ enum class FileKind : std::uint32_t {
   doc_ids = 0x53444944,          // "DIDS"
   doc_store = 0x45524f53,        // "SORE"
   test = 0x54534554,             // "TEST"
+  dense_vectors = 0x43455644,    // "DVEC"
+  dense_hnsw = 0x57534e48,       // "HNSW"
+  dense_codes = 0x53444f43,      // "CODS"
 };
 
 std::string to_string(FileKind kind);
