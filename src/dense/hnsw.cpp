@@ -113,7 +113,7 @@ class Builder {
     for (std::uint32_t lc = top; lc > level; --lc) greedy(qv, lc, ep, ep_d, scratch);
     std::vector<Pair> entries{{ep_d, ep}};
     for (std::uint32_t lc = std::min(level, top) + 1; lc-- > 0;) {
-      search_layer(qv, entries, ef_c_, lc, cand, res, visited, epoch, scratch);
+      search_layer(q, qv, entries, ef_c_, lc, cand, res, visited, epoch, scratch);
       const std::uint32_t max_links = lc == 0 ? m0_ : m_;
       std::vector<Pair> chosen = res;
       std::sort(chosen.begin(), chosen.end());
@@ -183,18 +183,21 @@ class Builder {
     }
   }
 
-  // Algorithm 2: best-first search on one layer from `entries`; leaves the ef best in `res`.
-  void search_layer(const float* q, const std::vector<Pair>& entries, std::size_t ef,
-                    std::uint32_t level, std::vector<Pair>& cand, std::vector<Pair>& res,
-                    std::vector<std::uint32_t>& visited, std::uint32_t& epoch,
-                    std::vector<std::uint32_t>& scratch) {
+  // Algorithm 2: best-first search on one layer from `entries`; leaves the ef best in `res`. The
+  // node being inserted (`self`) is never a result: a concurrent insert may already link to it.
+  void search_layer(std::uint32_t self, const float* q, const std::vector<Pair>& entries,
+                    std::size_t ef, std::uint32_t level, std::vector<Pair>& cand,
+                    std::vector<Pair>& res, std::vector<std::uint32_t>& visited,
+                    std::uint32_t& epoch, std::vector<std::uint32_t>& scratch) {
     if (++epoch == 0) {
       std::fill(visited.begin(), visited.end(), 0);
       epoch = 1;
     }
     cand.clear();
     res.clear();
+    visited[self] = epoch;
     for (const Pair& e : entries) {
+      if (e.second == self) continue;
       visited[e.second] = epoch;
       cand.push_back(e);
       std::push_heap(cand.begin(), cand.end(), MinFirst{});
@@ -207,7 +210,7 @@ class Builder {
     }
     while (!cand.empty()) {
       const Pair c = cand.front();
-      if (c.first > res.front().first && res.size() >= ef) break;
+      if (res.size() >= ef && c.first > res.front().first) break;
       std::pop_heap(cand.begin(), cand.end(), MinFirst{});
       cand.pop_back();
       copy_links(c.second, level, scratch);
@@ -357,12 +360,6 @@ std::span<const std::uint32_t> HnswGraph::links(std::uint32_t node, std::uint32_
       level == 0 ? level0_.data() + static_cast<std::size_t>(node) * (1 + m0_)
                  : upper_.data() + upper_at_[node] + static_cast<std::size_t>(level - 1) * (1 + m_);
   return {l + 1, std::min<std::size_t>(l[0], level == 0 ? m0_ : m_)};
-}
-
-float HnswGraph::distance(const float* q, std::uint32_t row) const {
-  const Kernels& k = kernels();
-  return metric_ == Metric::l2 ? k.l2sq(q, vectors_->row(row), vectors_->dim())
-                               : -k.dot(q, vectors_->row(row), vectors_->dim());
 }
 
 void HnswGraph::search(const float* q, std::size_t k, std::size_t ef, HnswContext& ctx,

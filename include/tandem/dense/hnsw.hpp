@@ -61,7 +61,6 @@ class HnswGraph {
   void verify() const;
 
  private:
-  float distance(const float* q, std::uint32_t row) const;
   std::span<const std::uint32_t> links(std::uint32_t node, std::uint32_t level) const;
 
   const VectorStore* vectors_;
