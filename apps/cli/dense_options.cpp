@@ -63,6 +63,10 @@ void DenseSearchArgs::add_to(CLI::App& cmd) {
   cmd.add_option("--ef", ef, "HNSW beam width (raised to k)")->capture_default_str();
   cmd.add_option("--rerank", rerank,
                  "Codes: candidates re-ranked with full vectors (default max(100, 10k))");
+  cmd.add_option("--query-block", query_block,
+                 "dense-exact: queries per matrix product (1 = scan the vectors once per query "
+                 "with the SIMD kernel)")
+      ->capture_default_str();
   cmd.add_option("--filter-ids", filter_ids,
                  "Dense: only return these documents (a file of ids, one per line)");
 }
@@ -73,6 +77,8 @@ engine::DenseSearchOptions DenseSearchArgs::options(std::size_t k) const {
   o.dense.method = pipeline::parse_dense_method(retriever);
   o.dense.ef = ef;
   o.dense.rerank = rerank;
+  o.dense.exact.query_block = std::max<std::size_t>(query_block, 1);
+  if (query_block <= 1) o.dense.exact.blas_min_queries = 0;
   if (!filter_ids.empty()) {
     io::LineReader reader(filter_ids);
     std::string_view line;

@@ -35,6 +35,7 @@ struct DenseSearchArgs {
   std::size_t ef = 100;
   std::size_t rerank = 0;
   std::string filter_ids;
+  std::size_t query_block = 128;
 
   void add_to(CLI::App& cmd);
   bool dense() const { return retriever != "bm25"; }

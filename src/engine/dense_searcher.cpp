@@ -81,6 +81,10 @@ std::string DenseSearcher::settings_json() const {
   if (o.method == pipeline::DenseMethod::sq8 || o.method == pipeline::DenseMethod::binary ||
       o.method == pipeline::DenseMethod::pq)
     j["rerank"] = o.rerank != 0 ? o.rerank : std::max<std::size_t>(100, 10 * options_.k);
+  if (o.method == pipeline::DenseMethod::exact) {
+    j["query_block"] = o.exact.query_block;
+    j["blas"] = o.exact.blas_min_queries > 0;
+  }
   if (!o.filter_ids.empty()) j["filter_ids"] = o.filter_ids.size();
   return j.dump();
 }
