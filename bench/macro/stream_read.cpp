@@ -21,10 +21,12 @@ int main(int argc, char** argv) {
       for (int j = 0; j < 16; ++j) s[j] += x[i + j];
     }
     for (float v : s) sink += v;
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double gbs = static_cast<double>(n * sizeof(float)) / secs / 1e9;
     if (gbs > best) best = gbs;
   }
-  std::printf("{\"read_gb_per_s\": %.3f, \"mib\": %zu, \"sink\": %g}\n", best, mib, static_cast<double>(sink));
+  std::printf("{\"read_gb_per_s\": %.3f, \"mib\": %zu, \"sink\": %g}\n", best, mib,
+              static_cast<double>(sink));
   return 0;
 }

@@ -35,7 +35,7 @@ std::vector<std::string> sorted_vector_ids(const io::VectorSet& set,
   std::vector<std::string> sorted;
   sorted.reserve(ids.size());
   for (std::size_t i = 0; i < order.size(); ++i) {
-    if (i > 0 && ids[order[i]] == ids[order[i - 1]])
+    if (i > 0 && ids[order[i]] == sorted.back())
       fail(ErrorKind::invalid_argument, "{}: duplicate id '{}' at rows {} and {}", source.string(),
            ids[order[i]], order[i - 1] + 1, order[i] + 1);
     sorted.push_back(std::move(ids[order[i]]));

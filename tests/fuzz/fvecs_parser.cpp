@@ -10,7 +10,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     tandem::io::VectorSet set;
     tandem::io::parse_fvecs(std::as_bytes(std::span(data, size)), "fuzz.fvecs", set);
-    if (set.dim == 0 || set.values.size() % set.dim != 0) __builtin_trap();  // whole rows only
+    // whole rows only; no rows only for empty input
+    if (set.dim == 0 ? !set.values.empty() || size != 0 : set.values.size() % set.dim != 0)
+      __builtin_trap();
   } catch (const tandem::Error&) {
   }
   return 0;

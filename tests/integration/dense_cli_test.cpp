@@ -69,8 +69,7 @@ TEST(DenseCli, TextAndDenseInOneIndex) {
                   " --retriever dense-exact --queries " + quote(dir / "qv.jsonl") + " --run " +
                   quote(dir / "run.txt") + " -q");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(test::read_file(dir / "run.txt"),
-            "1 Q0 d2 1 0.9 tandem\n1 Q0 d1 2 0.2 tandem\n");
+  EXPECT_EQ(test::read_file(dir / "run.txt"), "1 Q0 d2 1 0.9 tandem\n1 Q0 d1 2 0.2 tandem\n");
   test::write_file(dir / "q.tsv", "1\tcats\n");
   r = run_command(tandem() + " search --index " + quote(dir / "idx") + " --queries " +
                   quote(dir / "q.tsv") + " --run " + quote(dir / "bm25.txt") + " -q");
@@ -79,7 +78,8 @@ TEST(DenseCli, TextAndDenseInOneIndex) {
   r = run_command(tandem() + " verify --index " + quote(dir / "idx"));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   // A vector whose id is not a document is refused, naming the file, row and id.
-  test::write_file(dir / "bad.jsonl", "{\"id\": \"d1\", \"vector\": [1, 0]}\n{\"id\": \"dx\", \"vector\": [1, 0]}\n");
+  test::write_file(dir / "bad.jsonl",
+                   "{\"id\": \"d1\", \"vector\": [1, 0]}\n{\"id\": \"dx\", \"vector\": [1, 0]}\n");
   r = run_command(tandem() + " index --corpus " + quote(dir / "corpus.jsonl") + " --dense " +
                   quote(dir / "bad.jsonl") + " --index " + quote(dir / "idx2"));
   EXPECT_EQ(r.exit_code, 2);
@@ -99,7 +99,8 @@ TEST(DenseCli, BadVectorFilesGetClearErrorsAndNoIndex) {
   const BadInput cases[] = {
       {"dim.jsonl", "{\"id\": \"a\", \"vector\": [1, 2]}\n{\"id\": \"b\", \"vector\": [1]}\n", "ip",
        "dim.jsonl:2: row 2 ('b') has dimension 1, but row 1 has 2"},
-      {"nan.jsonl", "{\"id\": \"a\", \"vector\": [1, NaN]}\n", "ip", "nan.jsonl:1: malformed JSON"},
+      {"nan.jsonl", "{\"id\": \"a\", \"vector\": [1, NaN]}\n", "ip",
+       "nan.jsonl:1: element 1 of \"vector\" is not a number"},
       {"inf.jsonl", "{\"id\": \"a\", \"vector\": [1, 1e99]}\n", "ip", "inf.jsonl:1: element 1 is"},
       {"zero.jsonl", "{\"id\": \"a\", \"vector\": [1, 2]}\n{\"id\": \"z\", \"vector\": [0, 0]}\n",
        "cosine", "zero.jsonl: row 2 ('z') is a zero vector"},
@@ -128,7 +129,8 @@ TEST(DenseCli, BadVectorFilesGetClearErrorsAndNoIndex) {
                   " --retriever dense-exact --queries " + quote(dir / "q3.jsonl") + " --run " +
                   quote(dir / "run.txt"));
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("q3.jsonl: queries have dimension 3, the index's vectors 4"), std::string::npos)
+  EXPECT_NE(r.err.find("q3.jsonl: queries have dimension 3, the index's vectors 4"),
+            std::string::npos)
       << r.err;
   test::write_file(dir / "q0.jsonl", "{\"qid\": \"1\", \"vector\": [0, 0, 0, 0]}\n");
   r = run_command(tandem() + " search --index " + quote(dir / "idx") +

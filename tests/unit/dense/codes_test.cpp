@@ -1,8 +1,7 @@
-#include "tandem/dense/code_index.hpp"
-
 #include <gtest/gtest.h>
 
 #include "tandem/core/error.hpp"
+#include "tandem/dense/code_index.hpp"
 #include "tandem/io/vector_file.hpp"
 
 #include "dense_test_data.hpp"
@@ -63,7 +62,9 @@ TEST_P(CodesRecall, WithinHalfAPointOfExactAfterReranking) {
   const CodeIndex codes(dir / "c", store);
   codes.verify();
   EXPECT_GE(code_recall(store, codes, q, 10, c.rerank), 0.995) << to_string(c.kind);
-  const std::size_t expected_bytes = c.kind == CodeKind::sq8 ? d : c.kind == CodeKind::binary ? d / 8 : d / 4;
+  const std::size_t expected_bytes = c.kind == CodeKind::sq8      ? d
+                                     : c.kind == CodeKind::binary ? d / 8
+                                                                  : d / 4;
   EXPECT_EQ(codes.bytes_per_vector(), expected_bytes);
 }
 

@@ -23,7 +23,8 @@ double recall(const std::vector<std::vector<Hit>>& got, const std::vector<std::v
   double hits = 0;
   for (std::size_t q = 0; q < want.size(); ++q) {
     for (std::size_t i = 0; i < std::min(k, got[q].size()); ++i) {
-      for (std::size_t j = 0; j < std::min(k, want[q].size()); ++j) hits += got[q][i].doc == want[q][j].doc;
+      for (std::size_t j = 0; j < std::min(k, want[q].size()); ++j)
+        hits += got[q][i].doc == want[q][j].doc;
     }
   }
   return hits / static_cast<double>(want.size() * k);
@@ -69,14 +70,16 @@ TEST_P(HnswRecall, ReachesHighRecallAndRecallGrowsWithEf) {
   double last = 0;
   for (std::size_t ef : {10, 40, 200}) {
     std::vector<std::vector<Hit>> got(want.size());
-    for (std::size_t i = 0; i < want.size(); ++i) g.search(f.q.data() + i * f.d, 10, ef, ctx, got[i]);
+    for (std::size_t i = 0; i < want.size(); ++i)
+      g.search(f.q.data() + i * f.d, 10, ef, ctx, got[i]);
     const double r = recall(got, want, 10);
     EXPECT_GE(r + 0.01, last) << "ef " << ef;
     std::printf("%s ef %zu recall@10 %.3f\n", std::string(to_string(GetParam())).c_str(), ef, r);
     last = r;
     // Scores are the exact ones, in result order.
     for (std::size_t i = 0; i < got.size(); ++i) {
-      for (std::size_t j = 1; j < got[i].size(); ++j) EXPECT_TRUE(ranks_before(got[i][j - 1], got[i][j]));
+      for (std::size_t j = 1; j < got[i].size(); ++j)
+        EXPECT_TRUE(ranks_before(got[i][j - 1], got[i][j]));
     }
   }
   // Inner product on vectors of different norms is not a metric, and the graph finds it harder

@@ -23,7 +23,8 @@ TEST(Kernels, SimdLevelsAgreeWithPortable) {
       for (auto& v : b) v = normal(rng);
       const float tol = 1e-4f * static_cast<float>(d);
       EXPECT_NEAR(k->dot(a.data(), b.data(), d), ref.dot(a.data(), b.data(), d), tol) << name << d;
-      EXPECT_NEAR(k->l2sq(a.data(), b.data(), d), ref.l2sq(a.data(), b.data(), d), tol) << name << d;
+      EXPECT_NEAR(k->l2sq(a.data(), b.data(), d), ref.l2sq(a.data(), b.data(), d), tol)
+          << name << d;
       std::vector<float> o1(5), o2(5);
       k->dot_rows(b.data(), a.data(), 5, d, o1.data());
       ref.dot_rows(b.data(), a.data(), 5, d, o2.data());
