@@ -110,7 +110,7 @@ def main():
     ap.add_argument("--reranks", default="20,50,100,200,500,1000")
     ap.add_argument("--repeat", type=int, default=3,
                     help="run every search this many times and keep the fastest (the machine may be shared)")
-    ap.add_argument("--skip", default="", help="comma list of: stream,exact,faiss,hnswlib,usearch,hnsw,codes")
+    ap.add_argument("--skip", default="", help="comma list of: stream,exact,faiss,faiss-hnsw,hnswlib,usearch,hnsw,codes")
     a = ap.parse_args()
     skip = set(filter(None, a.skip.split(",")))
     os.makedirs(a.work, exist_ok=True)
@@ -219,7 +219,7 @@ def main():
                          "points": pts}
 
     py = ["/usr/bin/python3", peers_py]
-    if "faiss" not in skip:
+    if "faiss" not in skip and "faiss-hnsw" not in skip:
         peer("faiss-hnsw", py, ["--backend", "faiss", "--factory", "HNSW%d" % a.M], ["--backend", "faiss"],
              os.path.join(a.work, "faiss-hnsw.index"))
     if "hnswlib" not in skip:
