@@ -136,9 +136,9 @@ def main():
 
     # ---- tandem indexes -----------------------------------------------------------------------
     tix = os.path.join(a.work, "tandem-hnsw")
-    out, wall, rss = sh([T, "index", "--dense", base, "--metric", a.metric, "--hnsw", "--hnsw-m", str(a.M),
-                         "--ef-construction", str(a.ef_construction), "--threads", str(a.build_threads),
-                         "--index", tix, "--overwrite", "--json"])
+    graph = [] if "hnsw" in skip else ["--hnsw", "--hnsw-m", str(a.M), "--ef-construction", str(a.ef_construction)]
+    out, wall, rss = sh([T, "index", "--dense", base, "--metric", a.metric] + graph +
+                        ["--threads", str(a.build_threads), "--index", tix, "--overwrite", "--json"])
     res["tandem_build"] = {"seconds": round(wall, 2), "peak_rss_mib": round(rss, 1), "index_bytes": dir_bytes(tix)}
 
     def tandem_search(index, retriever, extra, tag):
