@@ -108,6 +108,7 @@ def main():
     ap.add_argument("--build-threads", type=int, default=2)
     ap.add_argument("--efs", default="10,16,24,32,48,64,96,128,192,256,384,512")
     ap.add_argument("--reranks", default="20,50,100,200,500,1000")
+    ap.add_argument("--max-queries", type=int, default=0, help="use only the first N queries (0 = all)")
     ap.add_argument("--repeat", type=int, default=3,
                     help="run every search this many times and keep the fastest (the machine may be shared)")
     ap.add_argument("--skip", default="", help="comma list of: stream,exact,faiss,faiss-hnsw,hnswlib,usearch,hnsw,codes")
@@ -116,6 +117,12 @@ def main():
     os.makedirs(a.work, exist_ok=True)
     base, query = os.path.join(a.data, "base.fvecs"), os.path.join(a.data, "query.fvecs")
     gt = read_ivecs(os.path.join(a.data, "groundtruth.ivecs"))
+    if a.max_queries and a.max_queries < gt.shape[0]:
+        gt = gt[:a.max_queries]
+        qd = int(np.fromfile(query, dtype=np.int32, count=1)[0])
+        sub = os.path.join(a.work, "query.%d.fvecs" % a.max_queries)
+        np.fromfile(query, dtype=np.int32)[:a.max_queries * (qd + 1)].tofile(sub)
+        query = sub
     xb_rows = os.path.getsize(base) // (4 * (1 + int(np.fromfile(base, dtype=np.int32, count=1)[0])))
     dim = int(np.fromfile(base, dtype=np.int32, count=1)[0])
     nq = gt.shape[0]
