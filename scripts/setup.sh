@@ -10,7 +10,8 @@ build_packages=(
   g++ cmake ninja-build pkg-config
   libsimdjson-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libzstd-dev libxxhash-dev libicu-dev zlib1g-dev
-  # sgemm for the BERT encoder, QR and SVD for LSA (OpenBLAS bundles LAPACK).
+  # sgemm for batched exact dense search and the BERT encoder, QR and SVD for LSA
+  # (OpenBLAS 0.3.21 bundles LAPACK).
   libopenblas-dev
 )
 test_packages=(
@@ -19,6 +20,8 @@ test_packages=(
   libstreamvbyte-dev
   clang clang-format clang-tidy libclang-rt-14-dev
   python3 python3-numpy
+  # Dense peers of bench/macro/dense_vs_peers.py (FAISS 1.7.3, hnswlib 0.6.2)
+  python3-faiss python3-hnswlib
   # The Lucene 8.8 peer (Anserini's BM25 setup) that the compatibility tests compare against.
   openjdk-17-jdk-headless liblucene8-java libjackson2-core-java
 )

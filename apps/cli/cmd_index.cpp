@@ -7,6 +7,7 @@
 
 #include "analyzer_options.hpp"
 #include "commands.hpp"
+#include "dense_options.hpp"
 #include "terminal_progress.hpp"
 
 namespace tandem::cli {
@@ -19,6 +20,7 @@ struct IndexArgs {
   std::string fields = "flat";
   unsigned threads = 0;
   AnalyzerOptions analyzer;
+  DenseIndexOptions dense;
   bool no_store = false;
   bool skip_bad = false;
   bool overwrite = false;
@@ -36,6 +38,7 @@ int run_index(const IndexArgs& a) {
   options.threads = a.threads;
   options.skip_bad = a.skip_bad;
   options.overwrite = a.overwrite;
+  a.dense.apply(options);
   TerminalProgress progress;
   const index::BuildReport r = engine::build_index(options, a.quiet ? nullptr : &progress);
   if (a.json) {
@@ -45,7 +48,8 @@ int run_index(const IndexArgs& a) {
   if (a.quiet) return 0;
   const double secs = r.read_seconds + r.write_seconds;
   fmt::print("indexed {} documents from {} into {} in {:.1f} s ({:.0f} docs/s)\n", r.documents,
-             a.corpus, a.index, secs, secs > 0 ? static_cast<double>(r.documents) / secs : 0.0);
+             a.corpus.empty() ? a.dense.vectors : a.corpus, a.index, secs,
+             secs > 0 ? static_cast<double>(r.documents) / secs : 0.0);
   fmt::print(
       "  {} terms, {} postings, {:.2f} bytes/posting, index {:.1f} MB\n", r.terms, r.postings,
       r.postings > 0 ? static_cast<double>(r.postings_bytes) / static_cast<double>(r.postings)
@@ -73,9 +77,9 @@ void add_index_command(CLI::App& app, Action& run) {
       "index\n"
       "does not depend on thread scheduling. Example:\n"
       "  tandem index --corpus data/scifact/corpus.jsonl.gz --index out/scifact");
-  cmd->add_option("--corpus", args->corpus,
-                  "JSONL file (.jsonl or .jsonl.gz) or a directory of them")
-      ->required();
+  cmd->add_option(
+      "--corpus", args->corpus,
+      "JSONL file (.jsonl or .jsonl.gz) or a directory of them (optional with --dense)");
   cmd->add_option("--index", args->index, "Index directory to create")->required();
   cmd->add_option("--fields", args->fields,
                   "flat: one field, title + text (Anserini's BEIR flat); multifield: title and "
@@ -86,6 +90,7 @@ void add_index_command(CLI::App& app, Action& run) {
   cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores)")
       ->capture_default_str();
   args->analyzer.add_to(*cmd);
+  args->dense.add_to(*cmd);
   cmd->add_flag("--no-store", args->no_store,
                 "Do not keep the documents' source (hits then show ids only)");
   cmd->add_flag("--skip-bad", args->skip_bad,

@@ -35,6 +35,7 @@ int run_info(const InfoArgs& a) {
   fmt::print("fields     {} (stored documents: {})\n", j["settings"]["fields"].get<std::string>(),
              j["settings"]["store"].get<bool>() ? "yes" : "no");
   fmt::print("analyzer   {}\n", j["settings"]["analyzer"].dump());
+  if (j["settings"].contains("dense")) fmt::print("dense      {}\n", j["settings"]["dense"].dump());
   for (const auto& [name, f] : j["fields"].items()) {
     std::uint64_t terms = 0, postings = 0, bytes = 0;
     for (const auto& s : j["segments"]) {

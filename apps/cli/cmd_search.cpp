@@ -9,6 +9,7 @@
 #include "tandem/io/text_file_writer.hpp"
 
 #include "commands.hpp"
+#include "dense_options.hpp"
 #include "terminal_progress.hpp"
 
 namespace tandem::cli {
@@ -31,6 +32,7 @@ struct SearchArgs {
   std::string algorithm = std::string(sparse::to_string(sparse::kDefaultQueryAlgorithm));
   std::vector<std::string> fields;
   bool remove_query = false;
+  DenseSearchArgs dense;
   std::string tag = "tandem";
   bool json = false;
   bool quiet = false;
@@ -184,6 +186,12 @@ int run_search(const SearchArgs& a) {
     fail(ErrorKind::invalid_argument, "give either --queries FILE (with --run) or --query TEXT");
   if (!single && a.run.empty())
     fail(ErrorKind::invalid_argument, "--queries needs --run FILE for the results");
+  if (a.dense.dense()) {
+    if (single)
+      fail(ErrorKind::invalid_argument, "dense retrievers take query vectors: use --queries FILE");
+    return run_dense_batch(a.index, a.queries, a.dense, a.k != 0 ? a.k : 1000, a.threads, a.run,
+                           a.stats, a.tag, a.json, a.quiet);
+  }
   const auto index = engine::Index::open(a.index);
   return single ? run_single(a, index) : run_batch(a, index);
 }
@@ -234,6 +242,7 @@ void add_search_command(CLI::App& app, Action& run) {
       "Fields to search with weights, e.g. --fields title=1 contents=1 (default: all, weight 1)");
   cmd->add_flag("--remove-query", a->remove_query,
                 "Drop hits whose id equals the query id (Anserini's -removeQuery, used for BEIR)");
+  a->dense.add_to(*cmd);
   cmd->add_option("--tag", a->tag, "Run tag (6th column)")->capture_default_str();
   cmd->add_flag("--json", a->json, "Print the statistics (or, with --query, the hits) as JSON");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress and no summary");

@@ -77,6 +77,7 @@ std::string Index::info_json() const {
                         {"documents", seg->num_docs()},
                         {"bytes", bytes},
                         {"fields", fields}});
+    if (seg->dense() != nullptr) segments.back()["dense_vectors"] = seg->dense()->vectors().rows();
   }
   json fields = json::object();
   for (std::size_t f = 0; f < r.field_names().size(); ++f) {
@@ -88,7 +89,7 @@ std::string Index::info_json() const {
                                         static_cast<double>(s.doc_count)
                                   : 0.0}};
   }
-  const json j = {
+  json j = {
       {"index", r.dir().string()},
       {"format_version", r.manifest().format_version},
       {"generation", r.manifest().generation},
@@ -102,6 +103,14 @@ std::string Index::info_json() const {
       {"fields", fields},
       {"segments", segments},
   };
+  if (const auto& d = r.settings().dense) {
+    json codes = json::array();
+    for (auto c : d->codes) codes.push_back(std::string(dense::to_string(c)));
+    j["settings"]["dense"] = {{"metric", std::string(dense::to_string(d->metric))},
+                              {"dim", d->dim},
+                              {"hnsw_m", d->hnsw ? d->hnsw->m : 0},
+                              {"codes", codes}};
+  }
   return j.dump(2);
 }
 

@@ -11,17 +11,20 @@ namespace tandem::index {
 static_assert(CorpusParser::kPadding >= simdjson::SIMDJSON_PADDING);
 
 std::string_view to_string(FieldLayout layout) {
+  if (layout == FieldLayout::none) return "none";
   return layout == FieldLayout::flat ? "flat" : "multifield";
 }
 
 FieldLayout parse_field_layout(std::string_view name) {
   if (name == "flat") return FieldLayout::flat;
   if (name == "multifield") return FieldLayout::multifield;
+  if (name == "none") return FieldLayout::none;
   fail(ErrorKind::invalid_argument, "unknown field layout '{}' (known: flat, multifield)", name);
 }
 
 std::vector<std::string> field_names(FieldLayout layout) {
   if (layout == FieldLayout::flat) return {"contents"};
+  if (layout == FieldLayout::none) return {};
   return {"title", "contents"};
 }
 

@@ -21,6 +21,8 @@
 #include "tandem/io/mapped_file.hpp"
 #include "tandem/text/analyzer.hpp"
 
+#include "dense_ingest.hpp"
+
 namespace tandem::index {
 
 namespace {
@@ -363,7 +365,19 @@ std::uint64_t index_size_bytes(const fs::path& index_dir) {
 BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
   const auto start = Clock::now();
   BuildReport report;
-  const auto files = list_corpus_files(options.corpus);
+  const bool dense_only = options.corpus.empty();
+  if (dense_only && options.dense_vectors.empty())
+    fail(ErrorKind::invalid_argument, "give a corpus, dense vectors, or both");
+  if (!options.dense_vectors.empty() && !options.settings.dense)
+    fail(ErrorKind::invalid_argument, "dense vectors need dense settings (a metric)");
+  if (dense_only && options.settings.layout != FieldLayout::none)
+    fail(ErrorKind::invalid_argument, "a dense-only index has no text fields (layout 'none')");
+  // Vectors are read and checked first, so that a bad vector file fails before any other work.
+  std::optional<io::VectorSet> vectors;
+  if (!options.dense_vectors.empty())
+    vectors =
+        read_dense_input(options.dense_vectors, options.dense_ids, options.settings.dense->metric);
+  const auto files = dense_only ? std::vector<fs::path>{} : list_corpus_files(options.corpus);
   const std::optional<Manifest> previous = prepare_directory(options);
   fs::create_directories(options.index_dir);
   WriteLock lock(options.index_dir);
@@ -372,6 +386,7 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
   manifest.generation = previous ? previous->generation + 1 : 1;
   manifest.created_by = "tandem " TANDEM_VERSION;
   manifest.settings = options.settings;
+  if (dense_only) manifest.settings.store = false;
   const std::string segment_name = fmt::format("seg-{:06d}", manifest.generation);
   const fs::path segment_dir = options.index_dir / segment_name;
   fs::remove_all(segment_dir);  // a leftover of a crashed build with the same generation
@@ -392,7 +407,7 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
   std::vector<std::unique_ptr<WorkerState>> workers;
   for (unsigned w = 0; w < threads; ++w) {
     std::optional<fs::path> spill;
-    if (options.settings.store) spill = segment_dir / fmt::format("store.spill-{}", w);
+    if (manifest.settings.store) spill = segment_dir / fmt::format("store.spill-{}", w);
     workers.push_back(std::make_unique<WorkerState>(options.settings.layout, fields.size(), spill));
   }
 
@@ -487,16 +502,20 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
       if (report.problems.size() < 2 * kMaxProblems) report.problems.push_back("skipped " + d);
     }
   }
-  if (kept.size() >= kEndDoc)
-    fail(ErrorKind::limit_exceeded, "more than {} documents in one segment", kEndDoc - 1);
-  report.documents = kept.size();
-
-  // Ids and stored documents in DocId order.
+  // Ids and stored documents in DocId order (a dense-only index takes its ids from the vectors).
   std::vector<std::string_view> ids;
   ids.reserve(kept.size());
   for (const auto& r : kept) ids.push_back(id_of(r));
+  std::vector<std::string> vector_ids;
+  if (dense_only) {
+    vector_ids = sorted_vector_ids(*vectors, options.dense_vectors);
+    ids.assign(vector_ids.begin(), vector_ids.end());
+  }
+  if (ids.size() >= kEndDoc)
+    fail(ErrorKind::limit_exceeded, "more than {} documents in one segment", kEndDoc - 1);
+  report.documents = ids.size();
   write_id_table(segment_files::ids(segment_dir), ids);
-  if (options.settings.store) {
+  if (manifest.settings.store) {
     for (auto& w : workers) w->spill->finish();
     DocStoreWriter store(segment_files::store(segment_dir), threads);
     for (std::size_t d = 0; d < kept.size(); ++d) {
@@ -510,7 +529,7 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
 
   SegmentInfo segment;
   segment.name = segment_name;
-  segment.num_docs = static_cast<std::uint32_t>(kept.size());
+  segment.num_docs = static_cast<std::uint32_t>(ids.size());
   std::vector<bool> has_terms(kept.size(), false);
   for (std::size_t f = 0; f < fields.size(); ++f) {
     InvertedField inv = invert_field(workers, f, kept);
@@ -524,7 +543,13 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
     segment.fields[fields[f]] = info;
   }
   report.empty_documents =
-      static_cast<std::uint64_t>(std::count(has_terms.begin(), has_terms.end(), false));
+      fields.empty()
+          ? 0
+          : static_cast<std::uint64_t>(std::count(has_terms.begin(), has_terms.end(), false));
+  if (vectors) {
+    segment.dense_rows = write_dense_rows(segment_dir, *vectors, options.dense_vectors, ids,
+                                          *manifest.settings.dense, threads, progress);
+  }
   io::sync_directory(segment_dir);
 
   manifest.segments.push_back(std::move(segment));

@@ -44,6 +44,13 @@ SegmentReader::SegmentReader(const fs::path& index_dir, const SegmentInfo& info,
     }
     fields_.push_back(std::move(f));
   }
+  if (settings.dense) {
+    dense_.emplace(dir, *settings.dense);
+    if (dense_->vectors().rows() != info.dense_rows) {
+      fail(ErrorKind::corruption, "{}: holds {} vectors, the manifest says {}",
+           dense_->vectors().path(), dense_->vectors().rows(), info.dense_rows);
+    }
+  }
 }
 
 void SegmentReader::verify(ProgressSink* progress) const {
@@ -59,6 +66,7 @@ void SegmentReader::verify(ProgressSink* progress) const {
     verify_field_postings(field, info_.num_docs, info_.name + "/" + field_names_[f]);
     if (progress != nullptr) progress->update("verifying " + info_.name, 3 + f, 3 + fields_.size());
   }
+  if (dense_) dense_->verify(info_.num_docs);
 }
 
 std::shared_ptr<const IndexReader> IndexReader::open(const fs::path& dir) {

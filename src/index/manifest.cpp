@@ -12,6 +12,48 @@ namespace tandem::index {
 
 using nlohmann::json;
 
+namespace {
+
+json dense_to_json(const dense::DenseSettings& d) {
+  json codes = json::array();
+  for (auto c : d.codes) codes.push_back(std::string(dense::to_string(c)));
+  json j = {{"metric", std::string(dense::to_string(d.metric))},
+            {"dim", d.dim},
+            {"codes", codes},
+            {"pq_m", d.pq_m},
+            {"code_seed", d.code_seed}};
+  if (d.hnsw) {
+    j["hnsw"] = {{"m", d.hnsw->m},
+                 {"ef_construction", d.hnsw->ef_construction},
+                 {"seed", d.hnsw->seed},
+                 {"deterministic", d.hnsw->deterministic}};
+  }
+  return j;
+}
+
+dense::DenseSettings dense_from_json(const json& j) {
+  dense::DenseSettings d;
+  d.metric = dense::parse_metric(j.at("metric").get<std::string>());
+  d.dim = j.at("dim").get<std::uint32_t>();
+  for (const auto& c : j.at("codes"))
+    d.codes.push_back(dense::parse_code_kind(c.get<std::string>()));
+  d.pq_m = j.value("pq_m", std::uint32_t{0});
+  d.code_seed = j.value("code_seed", std::uint64_t{1});
+  if (j.contains("hnsw")) {
+    const json& h = j.at("hnsw");
+    dense::HnswParams p;
+    p.m = h.at("m").get<std::uint32_t>();
+    p.ef_construction = h.at("ef_construction").get<std::uint32_t>();
+    p.seed = h.at("seed").get<std::uint64_t>();
+    p.deterministic = h.value("deterministic", false);
+    d.hnsw = p;
+  }
+  if (d.dim == 0 || d.dim > 65536) fail(ErrorKind::invalid_argument, "bad dense dimension");
+  return d;
+}
+
+}  // namespace
+
 std::uint64_t Manifest::num_docs() const {
   std::uint64_t n = 0;
   for (const auto& s : segments) n += s.num_docs;
@@ -30,8 +72,9 @@ std::string Manifest::to_json() const {
                       {"postings_bytes", f.postings_bytes}};
     }
     segments_json.push_back({{"name", s.name}, {"num_docs", s.num_docs}, {"fields", fields}});
+    if (settings.dense) segments_json.back()["dense_rows"] = s.dense_rows;
   }
-  const json j = {
+  json j = {
       {"format", "tandem-index"},
       {"format_version", format_version},
       {"generation", generation},
@@ -42,6 +85,7 @@ std::string Manifest::to_json() const {
         {"store", settings.store}}},
       {"segments", segments_json},
   };
+  if (settings.dense) j["settings"]["dense"] = dense_to_json(*settings.dense);
   return j.dump(2) + "\n";
 }
 
@@ -70,6 +114,7 @@ Manifest Manifest::from_json(std::string_view text, const std::string& source) {
     m.settings.layout = parse_field_layout(s.at("fields").get<std::string>());
     m.settings.analyzer = text::AnalyzerConfig::from_json(s.at("analyzer").dump());
     m.settings.store = s.at("store").get<bool>();
+    if (s.contains("dense")) m.settings.dense = dense_from_json(s.at("dense"));
     for (const json& sj : j.at("segments")) {
       SegmentInfo seg;
       seg.name = sj.at("name").get<std::string>();
@@ -78,6 +123,7 @@ Manifest Manifest::from_json(std::string_view text, const std::string& source) {
         fail(ErrorKind::corruption, "{}: invalid segment name '{}'", source, seg.name);
       }
       seg.num_docs = sj.at("num_docs").get<std::uint32_t>();
+      seg.dense_rows = sj.value("dense_rows", std::uint64_t{0});
       for (const auto& [name, fj] : sj.at("fields").items()) {
         SegmentFieldInfo f;
         f.stats.doc_count = fj.at("doc_count").get<std::uint64_t>();

@@ -19,10 +19,12 @@ enum class FieldLayout {
   /// Two fields, "title" and "contents" (the "contents" value, else "text"), searched separately
   /// and summed, as Anserini's BeirMultifieldCollection and `-fields` do.
   multifield,
+  /// No text fields: a dense-only index (built from vectors, without a corpus).
+  none,
 };
 
 std::string_view to_string(FieldLayout layout);
-/// "flat" or "multifield"; throws Error(invalid_argument) otherwise.
+/// "flat", "multifield" or "none"; throws Error(invalid_argument) otherwise.
 FieldLayout parse_field_layout(std::string_view name);
 /// The names of the text fields of a layout, in index order.
 std::vector<std::string> field_names(FieldLayout layout);

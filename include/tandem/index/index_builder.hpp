@@ -13,13 +13,16 @@
 namespace tandem::index {
 
 struct BuildOptions {
-  std::filesystem::path corpus;     // a JSONL(.gz) file or a directory of them
-  std::filesystem::path index_dir;  // created if missing
-  IndexSettings settings;
-  unsigned threads = 0;               // 0 = all hardware threads
-  bool skip_bad = false;              // skip (and count) malformed lines and later duplicate ids
-  bool overwrite = false;             // replace an existing index (atomically, at publish)
-  std::size_t batch_bytes = 8 << 20;  // input read per batch of parallel work
+  std::filesystem::path corpus;         // a JSONL(.gz) file or a directory of them; empty for a
+                                        // dense-only index (then dense_vectors is required)
+  std::filesystem::path index_dir;      // created if missing
+  IndexSettings settings;               // settings.dense (metric, graph, codes) with dense_vectors
+  std::filesystem::path dense_vectors;  // .npy, .fvecs or JSONL vectors: adds a dense field
+  std::filesystem::path dense_ids;      // ids of the vector rows, one per line (else the file's)
+  unsigned threads = 0;                 // 0 = all hardware threads
+  bool skip_bad = false;                // skip (and count) malformed lines and later duplicate ids
+  bool overwrite = false;               // replace an existing index (atomically, at publish)
+  std::size_t batch_bytes = 8 << 20;    // input read per batch of parallel work
 };
 
 struct BuildReport {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tandem/core/progress.hpp"
+#include "tandem/dense/dense_field.hpp"
 #include "tandem/index/doc_lengths.hpp"
 #include "tandem/index/doc_store.hpp"
 #include "tandem/index/id_table.hpp"
@@ -37,6 +38,8 @@ class SegmentReader {
   const IdTable& ids() const { return ids_; }
   const DocStore* store() const { return store_ ? &*store_ : nullptr; }
   const TextFieldFiles& field(std::size_t f) const { return fields_[f]; }
+  /// The dense vector field, or nullptr if the index has none.
+  const dense::DenseField* dense() const { return dense_ ? &*dense_ : nullptr; }
 
   /// Recomputes every checksum and checks every structure: ids sorted and unique, dictionaries
   /// sorted, every posting list decodable with docs in range and increasing, each document's
@@ -49,6 +52,7 @@ class SegmentReader {
   IdTable ids_;
   std::optional<DocStore> store_;
   std::vector<TextFieldFiles> fields_;
+  std::optional<dense::DenseField> dense_;
 };
 
 /// Where a document lives.

@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "tandem/dense/dense_field.hpp"
 #include "tandem/index/corpus_parser.hpp"
 #include "tandem/index/doc_lengths.hpp"
 #include "tandem/text/analyzer.hpp"
@@ -17,8 +19,9 @@ namespace tandem::index {
 /// Settings fixed when an index is built; queries are analysed with the same analyzer.
 struct IndexSettings {
   FieldLayout layout = FieldLayout::flat;
-  text::AnalyzerConfig analyzer;  // default: Anserini's English analyzer
-  bool store = true;              // keep each document's source for display
+  text::AnalyzerConfig analyzer;              // default: Anserini's English analyzer
+  bool store = true;                          // keep each document's source for display
+  std::optional<dense::DenseSettings> dense;  // the dense vector field, if the index has one
 
   std::vector<std::string> fields() const { return field_names(layout); }
 };
@@ -35,6 +38,7 @@ struct SegmentInfo {
   std::string name;  // folder under the index directory
   std::uint32_t num_docs = 0;
   std::map<std::string, SegmentFieldInfo> fields;
+  std::uint64_t dense_rows = 0;  // documents with a dense vector
 };
 
 struct Manifest {

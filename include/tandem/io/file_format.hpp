@@ -23,6 +23,9 @@ enum class FileKind : std::uint32_t {
   doc_store = 0x45524f53,        // "SORE"
   test = 0x54534554,             // "TEST"
   encoder_model = 0x4c444f4d,    // "MODL": a trained text encoder (encode/text_encoder.hpp)
+  dense_vectors = 0x43455644,    // "DVEC"
+  dense_hnsw = 0x57534e48,       // "HNSW"
+  dense_codes = 0x53444f43,      // "CODS"
 };
 
 std::string to_string(FileKind kind);

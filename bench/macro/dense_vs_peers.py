@@ -1,0 +1,296 @@
+#!/usr/bin/python3
+"""Dense retrieval: tandem next to FAISS (Debian), hnswlib (Debian) and usearch (npm).
+
+What it measures, on one vector set (base.fvecs, query.fvecs, groundtruth.ivecs as
+../shared/tools/perfcorpus makes them, e.g. GloVe-100 with glove_to_fvecs.py):
+
+  * the machine's read bandwidth on one core (bench/macro/stream_read.cpp, a STREAM-like sum over
+    1 GiB), measured in the same run;
+  * exact search: tandem dense-exact (blocks of 128 queries through OpenBLAS sgemm, and one query at
+    a time through the SIMD scan) against FAISS IndexFlat, one thread each; the single-query scan's
+    bandwidth (rows * dim * 4 bytes per query) against the read kernel's;
+  * HNSW: tandem, FAISS IndexHNSWFlat, hnswlib and usearch built with the same M and efConstruction
+    on the same number of threads, then searched on one thread (each library's native batch loop,
+    so no interpreter runs per query) over a sweep of ef; recall@10 against the ground truth, QPS,
+    build time, index size, peak RSS of the search process; QPS at recall 0.90 / 0.95 / 0.99 is the
+    best QPS among the sweep points that reach it;
+  * codes: tandem sq8 / binary / pq, re-ranking a sweep of candidate counts with the full vectors:
+    recall@10, QPS, bytes per vector in memory.
+
+Run (after scripts/setup.sh, a release build, and `cp -r ../shared/peers /tmp/peers && (cd
+/tmp/peers/npm && npm ci)`):
+
+  /usr/bin/python3 /tmp/perfcorpus/glove_to_fvecs.py --outdir /tmp/glove   # or ../shared/tools/...
+  /usr/bin/python3 bench/macro/dense_vs_peers.py --data /tmp/glove --name glove100 \\
+      --peers /tmp/peers --out bench/results/dense_vs_peers.glove100.json
+
+Prints a table and writes the JSON (every measured point) to --out.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def sh(cmd, **kw):
+    """Runs a command under /usr/bin/time; returns (stdout, wall seconds, peak RSS in MiB)."""
+    t0 = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "@@RSS %M"] + cmd, capture_output=True, text=True, **kw)
+    wall = time.perf_counter() - t0
+    if p.returncode != 0:
+        sys.exit("command failed (%d): %s\n%s\n%s" % (p.returncode, " ".join(cmd), p.stdout[-2000:], p.stderr[-2000:]))
+    rss = re.search(r"@@RSS (\d+)", p.stderr)
+    return p.stdout, wall, (int(rss.group(1)) / 1024.0 if rss else 0.0)
+
+
+def last_json(text):
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except json.JSONDecodeError:
+                pass
+    # a pretty-printed object (tandem --json)
+    return json.loads(text[text.index("{"):])
+
+
+def read_ivecs(path):
+    raw = np.fromfile(path, dtype=np.int32)
+    d = int(raw[0])
+    return raw.reshape(-1, d + 1)[:, 1:]
+
+
+def recall_at(run_path, gt, k=10):
+    got = {}
+    with open(run_path) as f:
+        for line in f:
+            q, _, doc, rank, _, _ = line.split()
+            if int(rank) <= k:
+                got.setdefault(int(q), []).append(int(doc))
+    hits = sum(len(set(got.get(i, [])) & set(gt[i, :k].tolist())) for i in range(gt.shape[0]))
+    return hits / float(gt.shape[0] * k)
+
+
+def at_targets(points, targets=(0.90, 0.95, 0.99)):
+    out = {}
+    for t in targets:
+        ok = [p["qps"] for p in points if p["recall"] >= t]
+        out["%.2f" % t] = round(max(ok), 1) if ok else None
+    return out
+
+
+def dir_bytes(path):
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(path) for f in fs)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", required=True, help="folder with base.fvecs, query.fvecs, groundtruth.ivecs")
+    ap.add_argument("--name", default="dense")
+    ap.add_argument("--metric", default="ip", choices=["ip", "l2"])
+    ap.add_argument("--tandem", default=os.path.join(ROOT, "build/release/apps/cli/tandem"))
+    ap.add_argument("--peers", default="/tmp/peers", help="an installed copy of ../shared/peers")
+    ap.add_argument("--work", default="/tmp/dense_vs_peers")
+    ap.add_argument("--out", help="JSON results file")
+    ap.add_argument("--M", type=int, default=16)
+    ap.add_argument("--ef-construction", type=int, default=200)
+    ap.add_argument("--build-threads", type=int, default=2)
+    ap.add_argument("--efs", default="10,16,24,32,48,64,96,128,192,256,384,512")
+    ap.add_argument("--reranks", default="20,50,100,200,500,1000")
+    ap.add_argument("--max-queries", type=int, default=0, help="use only the first N queries (0 = all)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="run every search this many times and keep the fastest (the machine may be shared)")
+    ap.add_argument("--skip", default="", help="comma list of: stream,exact,faiss,faiss-hnsw,hnswlib,usearch,hnsw,codes")
+    a = ap.parse_args()
+    skip = set(filter(None, a.skip.split(",")))
+    os.makedirs(a.work, exist_ok=True)
+    base, query = os.path.join(a.data, "base.fvecs"), os.path.join(a.data, "query.fvecs")
+    gt = read_ivecs(os.path.join(a.data, "groundtruth.ivecs"))
+    if a.max_queries and a.max_queries < gt.shape[0]:
+        gt = gt[:a.max_queries]
+        qd = int(np.fromfile(query, dtype=np.int32, count=1)[0])
+        sub = os.path.join(a.work, "query.%d.fvecs" % a.max_queries)
+        np.fromfile(query, dtype=np.int32)[:a.max_queries * (qd + 1)].tofile(sub)
+        query = sub
+    xb_rows = os.path.getsize(base) // (4 * (1 + int(np.fromfile(base, dtype=np.int32, count=1)[0])))
+    dim = int(np.fromfile(base, dtype=np.int32, count=1)[0])
+    nq = gt.shape[0]
+    efs = [int(x) for x in a.efs.split(",")]
+    res = {"name": a.name, "rows": int(xb_rows), "dim": dim, "queries": nq, "metric": a.metric, "M": a.M,
+           "ef_construction": a.ef_construction, "build_threads": a.build_threads, "search_threads": 1,
+           "date": time.strftime("%Y-%m-%d %H:%M:%S"), "loadavg_start": os.getloadavg()[0],
+           "cpu": open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": ")}
+    T = a.tandem
+    peers_py = os.path.join(a.peers, "dense", "ann.py")
+    peers_js = os.path.join(a.peers, "npm", "ann.mjs")
+
+    if "stream" not in skip:
+        exe = os.path.join(a.work, "stream_read")
+        subprocess.run(["g++", "-O3", "-march=native", "-o", exe, os.path.join(HERE, "stream_read.cpp")], check=True)
+        out, _, _ = sh([exe, "1024", "5"])
+        res["stream_read_gb_per_s"] = last_json(out)["read_gb_per_s"]
+
+    # ---- tandem indexes -----------------------------------------------------------------------
+    tix = os.path.join(a.work, "tandem-hnsw")
+    graph = [] if "hnsw" in skip else ["--hnsw", "--hnsw-m", str(a.M), "--ef-construction", str(a.ef_construction)]
+    out, wall, rss = sh([T, "index", "--dense", base, "--metric", a.metric] + graph +
+                        ["--threads", str(a.build_threads), "--index", tix, "--overwrite", "--json"])
+    res["tandem_build"] = {"seconds": round(wall, 2), "peak_rss_mib": round(rss, 1), "index_bytes": dir_bytes(tix)}
+
+    def tandem_search(index, retriever, extra, tag):
+        run = os.path.join(a.work, "run.%s" % tag)
+        stats = os.path.join(a.work, "stats.%s.json" % tag)
+        s = None
+        for _ in range(a.repeat):
+            _, _, rss = sh([T, "search", "--index", index, "--retriever", retriever, "--queries", query, "--run",
+                            run, "--k", "10", "--threads", "1", "--stats", stats, "-q"] + extra)
+            one = json.load(open(stats))
+            if s is None or one["qps"] > s["qps"]:
+                s = one
+        return {"qps": round(s["qps"], 1), "recall": round(recall_at(run, gt), 4),
+                "latency_us_p50": round(s["latency_us"]["p50"], 1), "latency_us_p99": round(s["latency_us"]["p99"], 1),
+                "peak_rss_mib": round(rss, 1), "bytes_per_vector": s["settings"].get("bytes_per_vector")}
+
+    # ---- exact ---------------------------------------------------------------------------------
+    if "exact" not in skip:
+        ex = {"tandem_blocked": tandem_search(tix, "dense-exact", ["--query-block", "128"], "exact128"),
+              "tandem_scan": tandem_search(tix, "dense-exact", ["--query-block", "1"], "exact1")}
+        scan_bytes = xb_rows * dim * 4
+        ex["tandem_scan"]["scan_gb_per_s"] = round(scan_bytes * ex["tandem_scan"]["qps"] / 1e9, 2)
+        ex["tandem_blocked"]["effective_gb_per_s"] = round(scan_bytes * ex["tandem_blocked"]["qps"] / 1e9, 2)
+        if "faiss" not in skip:
+            fidx = os.path.join(a.work, "faiss-flat.index")
+            sh(["/usr/bin/python3", peers_py, "build", "--backend", "faiss", "--factory", "Flat", "--vectors", base,
+                "--index", fidx, "--metric", a.metric, "--threads", "1"])
+            for mode in ("batch", "single"):
+                run = os.path.join(a.work, "run.faiss-flat-" + mode)
+                s = None
+                for _ in range(a.repeat):
+                    out, _, rss = sh(["/usr/bin/python3", peers_py, "search", "--backend", "faiss", "--index", fidx,
+                                      "--queries", query, "--output", run, "--hits", "10", "--threads", "1",
+                                      "--mode", mode])
+                    one = last_json(out)
+                    if s is None or one["qps"] > s["qps"]:
+                        s = one
+                ex["faiss_flat_" + mode] = {"qps": s["qps"], "recall": round(recall_at(run, gt), 4),
+                                            "peak_rss_mib": round(rss, 1)}
+            ex["speedup_blocked_vs_faiss_batch"] = round(ex["tandem_blocked"]["qps"] / ex["faiss_flat_batch"]["qps"], 2)
+            ex["speedup_scan_vs_faiss_single"] = round(ex["tandem_scan"]["qps"] / ex["faiss_flat_single"]["qps"], 2)
+        if "stream_read_gb_per_s" in res:
+            ex["scan_fraction_of_stream"] = round(ex["tandem_scan"]["scan_gb_per_s"] / res["stream_read_gb_per_s"], 3)
+        res["exact"] = ex
+
+    # ---- HNSW ----------------------------------------------------------------------------------
+    systems = {}
+    if "hnsw" not in skip:
+        pts = []
+        for ef in efs:
+            p = tandem_search(tix, "hnsw", ["--ef", str(ef)], "hnsw-%d" % ef)
+            p["ef"] = ef
+            pts.append(p)
+        systems["tandem"] = {"build_seconds": res["tandem_build"]["seconds"],
+                             "index_bytes": res["tandem_build"]["index_bytes"], "points": pts}
+
+    def peer(name, script_cmd, build_extra, search_extra, index, cwd=None):
+        out, wall, _ = sh(script_cmd + ["build"] + build_extra + ["--vectors", base, "--index", index,
+                                                                  "--metric", a.metric, "--M", str(a.M),
+                                                                  "--ef-construction", str(a.ef_construction),
+                                                                  "--threads", str(a.build_threads)], cwd=cwd)
+        b = last_json(out)
+        pts = []
+        for ef in efs:
+            run = os.path.join(a.work, "run.%s-%d" % (name, ef))
+            s = None
+            for _ in range(a.repeat):
+                out, _, rss = sh(script_cmd + ["search"] + search_extra + ["--index", index, "--queries", query,
+                                                                           "--output", run, "--hits", "10",
+                                                                           "--ef-search", str(ef), "--threads", "1",
+                                                                           "--mode", "batch"], cwd=cwd)
+                one = last_json(out)
+                if s is None or one["qps"] > s["qps"]:
+                    s = one
+            pts.append({"ef": ef, "qps": round(s["qps"], 1), "recall": round(recall_at(run, gt), 4),
+                        "peak_rss_mib": round(rss, 1)})
+        systems[name] = {"build_seconds": round(b["build_ms"] / 1000.0, 2), "index_bytes": b.get("index_bytes"),
+                         "points": pts}
+
+    py = ["/usr/bin/python3", peers_py]
+    if "faiss" not in skip and "faiss-hnsw" not in skip:
+        peer("faiss-hnsw", py, ["--backend", "faiss", "--factory", "HNSW%d" % a.M], ["--backend", "faiss"],
+             os.path.join(a.work, "faiss-hnsw.index"))
+    if "hnswlib" not in skip:
+        peer("hnswlib", py, ["--backend", "hnswlib"], ["--backend", "hnswlib"], os.path.join(a.work, "hnswlib.index"))
+    if "usearch" not in skip and os.path.isdir(os.path.join(a.peers, "npm", "node_modules")):
+        # usearch 2.25.3's ESM loader finds its prebuilt binary relative to the working directory
+        # (its stack-trace lookup fails on file:// URLs), so it runs from its own package folder.
+        peer("usearch", ["node", peers_js], ["--backend", "usearch"], ["--backend", "usearch"],
+             os.path.join(a.work, "usearch.index"), cwd=os.path.join(a.peers, "npm", "node_modules", "usearch"))
+    for s in systems.values():
+        s["qps_at_recall"] = at_targets(s["points"])
+    res["hnsw"] = systems
+
+    # ---- codes ---------------------------------------------------------------------------------
+    if "codes" not in skip:
+        cix = os.path.join(a.work, "tandem-codes")
+        _, wall, _ = sh([T, "index", "--dense", base, "--metric", a.metric, "--codes", "sq8,binary,pq",
+                         "--threads", str(a.build_threads), "--index", cix, "--overwrite", "-q"])
+        codes = {"build_seconds_all_three": round(wall, 2)}
+        for kind in ("sq8", "binary", "pq"):
+            pts = []
+            for r in [int(x) for x in a.reranks.split(",")]:
+                p = tandem_search(cix, kind, ["--rerank", str(r)], "%s-%d" % (kind, r))
+                p["rerank"] = r
+                pts.append(p)
+            codes[kind] = {"bytes_per_vector": pts[0]["bytes_per_vector"],
+                           "compression": round(dim * 4 / pts[0]["bytes_per_vector"], 1), "points": pts}
+        res["codes"] = codes
+    res["loadavg_end"] = os.getloadavg()[0]
+
+    # ---- report --------------------------------------------------------------------------------
+    print("\n%s: %d x %d, %d queries, metric %s, k=10, search on 1 thread" % (a.name, xb_rows, dim, nq, a.metric))
+    if "stream_read_gb_per_s" in res:
+        print("read bandwidth (1 core, 1 GiB): %.1f GB/s" % res["stream_read_gb_per_s"])
+    if "exact" in res:
+        ex = res["exact"]
+        print("\nexact search              qps      recall")
+        for key in ("tandem_blocked", "tandem_scan", "faiss_flat_batch", "faiss_flat_single"):
+            if key in ex:
+                print("  %-20s %9.1f  %.4f" % (key, ex[key]["qps"], ex[key]["recall"]))
+        print("  tandem scan bandwidth %.1f GB/s; blocked vs faiss batch x%s; scan vs faiss single x%s" % (
+            ex["tandem_scan"]["scan_gb_per_s"], ex.get("speedup_blocked_vs_faiss_batch"),
+            ex.get("speedup_scan_vs_faiss_single")))
+    if systems:
+        print("\nHNSW (M=%d, efC=%d)   build s   index MB   qps@0.90   qps@0.95   qps@0.99   max recall" % (
+            a.M, a.ef_construction))
+        for name, s in systems.items():
+            q = s["qps_at_recall"]
+            f = lambda v: "%10s" % ("-" if v is None else "%.0f" % v)
+            print("  %-18s %8.1f %10.1f %s %s %s %11.4f" % (name, s["build_seconds"], (s["index_bytes"] or 0) / 1e6,
+                                                          f(q["0.90"]), f(q["0.95"]), f(q["0.99"]),
+                                                          max(p["recall"] for p in s["points"])))
+    if "codes" in res:
+        print("\ncodes (re-ranked)    bytes/vec  x smaller   rerank:recall/qps")
+        for kind in ("sq8", "binary", "pq"):
+            c = res["codes"][kind]
+            print("  %-8s %14.1f %10.1f   %s" % (kind, c["bytes_per_vector"], c["compression"], "  ".join(
+                "%d:%.3f/%.0f" % (p["rerank"], p["recall"], p["qps"]) for p in c["points"])))
+    print(json.dumps(res))
+    if a.out:
+        with open(a.out, "w") as f:
+            json.dump(res, f, indent=1)
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

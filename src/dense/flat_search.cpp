@@ -1,0 +1,193 @@
+#include "tandem/dense/flat_search.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <mutex>
+
+#include <cblas.h>
+
+#include "tandem/core/parallel.hpp"
+#include "tandem/core/top_k.hpp"
+#include "tandem/dense/kernels.hpp"
+
+namespace tandem::dense {
+
+namespace {
+
+constexpr std::size_t kExtraCandidates = 32;
+
+// OpenBLAS would start its own thread pool per call; the engine already splits work over queries.
+void single_threaded_blas() {
+  static std::once_flag once;
+  std::call_once(once, [] { openblas_set_num_threads(1); });
+}
+
+double sq_norm(const float* v, std::size_t d) {
+  double s = 0;
+  for (std::size_t i = 0; i < d; ++i) s += double(v[i]) * v[i];
+  return s;
+}
+
+// Per-query selection state: a float pre-selection of k + 32 candidates.
+struct Selection {
+  TopK top;
+  std::vector<Hit> candidates;
+};
+
+// The float "ranking score" both paths compute: ip/cosine <q,x>; l2 2<q,x> - |x|^2, which ranks
+// rows as -|q-x|^2 does (it differs by the constant |q|^2).
+inline void offer_block(const float* scores, std::size_t first_row, std::size_t n, RowFilter filter,
+                        TopK& top) {
+  Score threshold = top.full() ? top.threshold() : -std::numeric_limits<Score>::infinity();
+  for (std::size_t j = 0; j < n; ++j) {
+    if (scores[j] < threshold) continue;
+    const std::size_t row = first_row + j;
+    if (!row_allowed(filter, row)) continue;
+    if (top.insert(static_cast<DocId>(row), scores[j]) && top.full()) threshold = top.threshold();
+  }
+}
+
+// Rescores the candidates in double and writes the top k; returns false if the error bound cannot
+// prove that rows outside the candidates are beaten (the caller then rescans in double).
+bool finish_query(const VectorStore& store, const float* q, std::size_t k, Selection& sel,
+                  std::vector<Hit>& out) {
+  sel.top.copy_sorted(sel.candidates);
+  const std::size_t d = store.dim();
+  const bool l2 = store.metric() == Metric::l2;
+  struct Scored {
+    double score;
+    std::size_t row;
+  };
+  std::vector<Scored> scored;
+  scored.reserve(sel.candidates.size());
+  for (const Hit& h : sel.candidates) scored.push_back({exact_score(store, q, h.doc), h.doc});
+  std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
+    return a.score > b.score || (a.score == b.score && a.row < b.row);
+  });
+  const std::size_t keep = std::min(k, scored.size());
+  out.clear();
+  for (std::size_t i = 0; i < keep; ++i)
+    out.push_back({static_cast<DocId>(scored[i].row), static_cast<Score>(scored[i].score)});
+  // Every row not among the candidates has float score <= the smallest candidate's.
+  if (sel.candidates.size() < sel.top.capacity() || keep < k) return true;  // all rows were kept
+  const double qn2 = sq_norm(q, d);
+  const double qn = std::sqrt(qn2);
+  const double m = store.max_norm();
+  const double gamma = static_cast<double>(d + 4) * std::ldexp(1.0, -24);
+  const double magnitude = l2 ? 2 * qn * m + m * m : qn * m;
+  const double err = 1.01 * gamma * magnitude + 1e-30;
+  const double floor_f = sel.candidates.back().score;
+  const double kth = l2 ? scored[keep - 1].score + qn2 : scored[keep - 1].score;
+  return kth > floor_f + 2 * err;
+}
+
+void rescan_double(const VectorStore& store, const float* q, std::size_t k, RowFilter filter,
+                   std::vector<Hit>& out) {
+  struct Scored {
+    double score;
+    std::size_t row;
+  };
+  std::vector<Scored> all;
+  for (std::size_t r = 0; r < store.rows(); ++r) {
+    if (row_allowed(filter, r)) all.push_back({exact_score(store, q, r), r});
+  }
+  const std::size_t keep = std::min(k, all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(),
+                    [](const Scored& a, const Scored& b) {
+                      return a.score > b.score || (a.score == b.score && a.row < b.row);
+                    });
+  out.clear();
+  for (std::size_t i = 0; i < keep; ++i)
+    out.push_back({static_cast<DocId>(all[i].row), static_cast<Score>(all[i].score)});
+}
+
+}  // namespace
+
+double exact_score(const VectorStore& store, const float* q, std::size_t row) {
+  const float* x = store.row(row);
+  const std::size_t d = store.dim();
+  double s = 0;
+  if (store.metric() == Metric::l2) {
+    for (std::size_t i = 0; i < d; ++i) {
+      const double t = double(q[i]) - double(x[i]);
+      s += t * t;
+    }
+    return -s;
+  }
+  for (std::size_t i = 0; i < d; ++i) s += double(q[i]) * double(x[i]);
+  return s;
+}
+
+void exact_search(const VectorStore& store, std::span<const float> queries, std::size_t nq,
+                  const ExactSearchOptions& options, std::vector<std::vector<Hit>>& out,
+                  RowFilter filter, ExactSearchStats* stats) {
+  const std::size_t d = store.dim();
+  const std::size_t n = store.rows();
+  const std::size_t k = std::max<std::size_t>(options.k, 1);
+  out.assign(nq, {});
+  const bool blas = options.blas_min_queries > 0 && nq >= options.blas_min_queries;
+  if (blas) single_threaded_blas();
+  const std::size_t qb = blas ? std::max<std::size_t>(options.query_block, 1) : 1;
+  const std::size_t db = std::max<std::size_t>(options.doc_block, 64);
+  const std::size_t num_blocks = (nq + qb - 1) / qb;
+  const unsigned threads = resolve_threads(options.threads);
+  const bool l2 = store.metric() == Metric::l2;
+  const Kernels& kern = kernels();
+  std::atomic<std::uint64_t> fallbacks{0};
+
+  struct Worker {
+    std::vector<float> scores;
+    std::vector<Selection> sel;
+  };
+  std::vector<Worker> workers(threads);
+  parallel_for(num_blocks, threads, [&](std::size_t b, unsigned w) {
+    Worker& wk = workers[w];
+    const std::size_t q0 = b * qb;
+    const std::size_t m = std::min(qb, nq - q0);
+    wk.scores.resize(qb * db);
+    wk.sel.resize(qb);
+    for (std::size_t i = 0; i < m; ++i) wk.sel[i].top.reset(k + kExtraCandidates);
+    const float* qblock = queries.data() + q0 * d;
+    for (std::size_t r0 = 0; r0 < n; r0 += db) {
+      const std::size_t nr = std::min(db, n - r0);
+      float* s = wk.scores.data();
+      if (blas) {
+        // S (m x nr) = alpha * Q (m x d) * X^T (d x nr)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m),
+                    static_cast<int>(nr), static_cast<int>(d), l2 ? 2.0f : 1.0f, qblock,
+                    static_cast<int>(d), store.row(r0), static_cast<int>(d), 0.0f, s,
+                    static_cast<int>(nr));
+      } else {
+        for (std::size_t i = 0; i < m; ++i) {
+          kern.dot_rows(qblock + i * d, store.row(r0), nr, d, s + i * nr);
+          if (l2) {
+            for (std::size_t j = 0; j < nr; ++j) s[i * nr + j] *= 2.0f;
+          }
+        }
+      }
+      if (l2) {
+        const float* norms = store.sq_norms().data() + r0;
+        for (std::size_t i = 0; i < m; ++i) {
+          float* row = s + i * nr;
+          for (std::size_t j = 0; j < nr; ++j) row[j] -= norms[j];
+        }
+      }
+      for (std::size_t i = 0; i < m; ++i) offer_block(s + i * nr, r0, nr, filter, wk.sel[i].top);
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      const float* q = qblock + i * d;
+      if (!finish_query(store, q, k, wk.sel[i], out[q0 + i])) {
+        rescan_double(store, q, k, filter, out[q0 + i]);
+        ++fallbacks;
+      }
+    }
+  });
+  if (stats != nullptr) {
+    stats->queries += nq;
+    stats->fallbacks += fallbacks.load();
+    stats->used_blas = stats->used_blas || blas;
+  }
+}
+
+}  // namespace tandem::dense

@@ -1,0 +1,116 @@
+#include "tandem/dense/vector_store.hpp"
+
+#include <cmath>
+
+#include "tandem/core/error.hpp"
+#include "tandem/dense/kernels.hpp"
+#include "tandem/io/byte_view.hpp"
+
+namespace tandem::dense {
+
+std::string_view to_string(Metric metric) {
+  switch (metric) {
+    case Metric::ip:
+      return "ip";
+    case Metric::cosine:
+      return "cosine";
+    case Metric::l2:
+      return "l2";
+  }
+  return "?";
+}
+
+Metric parse_metric(std::string_view name) {
+  if (name == "ip") return Metric::ip;
+  if (name == "cosine") return Metric::cosine;
+  if (name == "l2") return Metric::l2;
+  fail(ErrorKind::invalid_argument, "unknown metric '{}' (known: ip, cosine, l2)", name);
+}
+
+namespace {
+
+std::uint64_t align_up(std::uint64_t x, std::uint64_t a) {
+  return (x + a - 1) / a * a;
+}
+
+}  // namespace
+
+void write_vector_store(const std::filesystem::path& path, Metric metric, std::size_t dim,
+                        std::span<const DocId> row_doc, std::span<const float> values) {
+  const std::size_t rows = row_doc.size();
+  std::vector<float> sq(rows);
+  float max_norm = 0;
+  for (std::size_t i = 0; i < rows; ++i) {
+    double s = 0;
+    for (std::size_t c = 0; c < dim; ++c) s += double(values[i * dim + c]) * values[i * dim + c];
+    sq[i] = static_cast<float>(s);
+    max_norm = std::max(max_norm, static_cast<float>(std::sqrt(s)));
+  }
+  VectorStoreHeader h;
+  h.dim = static_cast<std::uint32_t>(dim);
+  h.metric = static_cast<std::uint32_t>(metric);
+  h.rows = rows;
+  h.max_norm = max_norm;
+  io::FileWriter out(path, io::FileKind::dense_vectors);
+  out.write_pod(h);
+  out.write_array(row_doc);
+  out.align(64);
+  out.write_array(std::span<const float>(sq));
+  out.align(64);
+  out.write_array(values.subspan(0, rows * dim));
+  out.commit();
+}
+
+VectorStore::VectorStore(const std::filesystem::path& path)
+    : file_(path, io::FileKind::dense_vectors) {
+  const io::ByteView view(file_.payload(), file_.path());
+  header_ = view.read<VectorStoreHeader>(0, "header");
+  if (header_.dim == 0 || header_.dim > 65536) view.corrupt("dimension out of range");
+  if (header_.metric > 2) view.corrupt("unknown metric");
+  if (header_.element != 0)
+    fail(ErrorKind::unsupported, "{}: element type {} is not supported", file_.path(),
+         header_.element);
+  std::uint64_t off = sizeof(VectorStoreHeader);
+  row_doc_ = view.array<DocId>(off, header_.rows, "row table");
+  off = align_up(off + header_.rows * 4, 64);
+  sq_norms_ = view.array<float>(off, header_.rows, "norms");
+  off = align_up(off + header_.rows * 4, 64);
+  if (header_.rows > (view.size() / 4) / header_.dim) view.corrupt("vectors beyond the end");
+  values_ = view.array<float>(off, header_.rows * header_.dim, "vectors");
+  if (off + values_.size_bytes() != view.size()) view.corrupt("size disagrees with the header");
+}
+
+void VectorStore::verify(std::uint32_t num_docs) const {
+  file_.verify();
+  for (std::size_t i = 0; i < row_doc_.size(); ++i) {
+    if (row_doc_[i] >= num_docs || (i > 0 && row_doc_[i] <= row_doc_[i - 1]))
+      fail(ErrorKind::corruption, "{}: row {} has DocId {} out of order or range", file_.path(), i,
+           row_doc_[i]);
+  }
+  for (std::size_t i = 0; i < rows(); ++i) {
+    double s = 0;
+    for (std::size_t c = 0; c < dim(); ++c) {
+      const float v = row(i)[c];
+      if (!std::isfinite(v))
+        fail(ErrorKind::corruption, "{}: row {} holds a non-finite value", file_.path(), i);
+      s += double(v) * v;
+    }
+    if (std::abs(s - sq_norms_[i]) > 1e-5 * std::max(1.0, s))
+      fail(ErrorKind::corruption, "{}: row {} disagrees with its stored norm", file_.path(), i);
+  }
+}
+
+void prepare_query(Metric metric, std::span<const float> query, float* out,
+                   std::string_view where) {
+  std::copy(query.begin(), query.end(), out);
+  if (metric != Metric::cosine) return;
+  double s = 0;
+  for (float v : query) s += double(v) * v;
+  if (s == 0)
+    fail(ErrorKind::invalid_argument, "{}: zero vector under the cosine metric (no direction)",
+         where);
+  const auto inv = static_cast<float>(1.0 / std::sqrt(s));
+  for (std::size_t i = 0; i < query.size(); ++i) out[i] = query[i] * inv;
+}
+
+}  // namespace tandem::dense
