@@ -9,6 +9,7 @@
 #include "tandem/io/text_file_writer.hpp"
 
 #include "commands.hpp"
+#include "sparse_search.hpp"
 #include "terminal_progress.hpp"
 
 namespace tandem::cli {
@@ -34,6 +35,7 @@ struct SearchArgs {
   std::string tag = "tandem";
   bool json = false;
   bool quiet = false;
+  SparseSearchArgs sparse;
 };
 
 std::vector<pipeline::FieldWeight> parse_fields(const std::vector<std::string>& specs) {
@@ -179,6 +181,11 @@ int run_batch(const SearchArgs& a, const engine::Index& index) {
 }
 
 int run_search(const SearchArgs& a) {
+  if (a.sparse.retriever != "bm25") {
+    return run_sparse_search({a.index, a.queries, a.run, a.query, a.stats, a.algorithm, a.tag,
+                              a.scores, a.k, a.threads, a.remove_query, a.json, a.quiet},
+                             a.sparse);
+  }
   const bool single = !a.query.empty();
   if (single == !a.queries.empty())
     fail(ErrorKind::invalid_argument, "give either --queries FILE (with --run) or --query TEXT");
@@ -234,6 +241,7 @@ void add_search_command(CLI::App& app, Action& run) {
       "Fields to search with weights, e.g. --fields title=1 contents=1 (default: all, weight 1)");
   cmd->add_flag("--remove-query", a->remove_query,
                 "Drop hits whose id equals the query id (Anserini's -removeQuery, used for BEIR)");
+  add_sparse_search_options(*cmd, a->sparse);
   cmd->add_option("--tag", a->tag, "Run tag (6th column)")->capture_default_str();
   cmd->add_flag("--json", a->json, "Print the statistics (or, with --query, the hits) as JSON");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress and no summary");

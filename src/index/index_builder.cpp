@@ -363,7 +363,8 @@ std::uint64_t index_size_bytes(const fs::path& index_dir) {
 BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
   const auto start = Clock::now();
   BuildReport report;
-  const auto files = list_corpus_files(options.corpus);
+  const auto files = list_corpus_files(
+      options.corpus.empty() && options.sparse ? options.sparse->vectors : options.corpus);
   const std::optional<Manifest> previous = prepare_directory(options);
   fs::create_directories(options.index_dir);
   WriteLock lock(options.index_dir);
@@ -522,6 +523,18 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
     report.postings_bytes += info.postings_bytes;
     report.terms += info.num_terms;
     segment.fields[fields[f]] = info;
+  }
+  if (options.sparse) {
+    const SegmentFieldInfo info =
+        write_sparse_field(segment_dir, ids, *options.sparse, threads, progress);
+    const auto lengths = DocLengthsFile(segment_files::lengths(segment_dir, kSparseField));
+    for (std::size_t d = 0; d < kept.size(); ++d)
+      has_terms[d] = has_terms[d] || lengths.view().lengths[d] > 0;
+    report.postings += info.num_postings;
+    report.postings_bytes += info.postings_bytes;
+    report.sparse_postings = info.num_postings;
+    report.sparse_terms = info.num_terms;
+    segment.fields[std::string(kSparseField)] = info;
   }
   report.empty_documents =
       static_cast<std::uint64_t>(std::count(has_terms.begin(), has_terms.end(), false));
