@@ -1,6 +1,7 @@
 #include "tandem/sparse/approx/seismic_index.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <numeric>
@@ -59,35 +60,39 @@ void build_summary(const ForwardVectors& f, std::span<const DocId> docs, float e
       s.max_value[t] = std::max(s.max_value[t], v);
     }
   }
-  s.comps.clear();
-  double total = 0;
-  for (const TermId t : s.touched) {
-    s.comps.emplace_back(s.max_value[t], t);
-    total += s.max_value[t];
-    s.max_value[t] = 0.0f;
-  }
-  std::sort(s.comps.begin(), s.comps.end(), [](const auto& a, const auto& b) {
-    return a.first > b.first || (a.first == b.first && a.second < b.second);
-  });
-  std::size_t keep = s.comps.size();
-  if (energy < 1.0f) {
-    double acc = 0;
-    keep = 0;
-    while (keep < s.comps.size() && acc < energy * total) acc += s.comps[keep++].first;
-    keep = std::max<std::size_t>(keep, std::min<std::size_t>(1, s.comps.size()));
-  }
-  const float top = s.comps.empty() ? 0.0f : s.comps.front().first;
-  // Codes round up: code x step >= value, so full summaries stay upper bounds.
+  // Codes round up: code x step >= value, so full summaries stay upper bounds. Pruning keeps the
+  // components of the largest codes holding `energy` of the mass: a 256-bucket histogram instead
+  // of a sort (the codes are what the summary stores anyway).
+  float top = 0.0f;
+  for (const TermId t : s.touched) top = std::max(top, s.max_value[t]);
   const float step = top > 0 ? top / 255.0f * (1.0f + 1e-6f) : 1.0f;
-  std::sort(s.comps.begin(), s.comps.begin() + static_cast<std::ptrdiff_t>(keep),
-            [](const auto& a, const auto& b) { return a.second < b.second; });
-  for (std::size_t i = 0; i < keep; ++i) {
-    const float v = s.comps[i].first;
+  std::array<double, 256> mass{};
+  double total = 0;
+  s.comps.clear();
+  for (const TermId t : s.touched) {
+    const float v = s.max_value[t];
+    s.max_value[t] = 0.0f;
     auto code = static_cast<std::uint32_t>(std::ceil(v / step));
     while (code < 255 && static_cast<float>(code) * step < v) ++code;
     code = std::clamp<std::uint32_t>(code, 1, 255);
-    out.summary_terms.push_back(s.comps[i].second);
+    s.comps.emplace_back(static_cast<float>(code), t);
+    mass[code] += v;
+    total += v;
+  }
+  std::uint32_t min_code = 0;
+  if (energy < 1.0f) {
+    double acc = 0;
+    for (min_code = 255; min_code > 1; --min_code) {
+      acc += mass[min_code];
+      if (acc >= energy * total) break;
+    }
+  }
+  std::size_t keep = 0;
+  for (const auto& [code, t] : s.comps) {
+    if (static_cast<std::uint32_t>(code) < min_code) continue;
+    out.summary_terms.push_back(t);
     out.summary_values.push_back(static_cast<std::uint8_t>(code));
+    ++keep;
   }
   out.summary_sizes.push_back(static_cast<std::uint32_t>(keep));
   out.summary_steps.push_back(step);
