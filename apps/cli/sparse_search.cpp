@@ -41,6 +41,9 @@ void add_sparse_search_options(CLI::App& cmd, SparseSearchArgs& a) {
   cmd.add_option("--build-threads", a.build.threads,
                  "sparse-approx: threads building the index (0 = all cores)")
       ->capture_default_str();
+  cmd.add_option("--sweep", a.sweep,
+                 "sparse-approx benchmarking: QUERY_CUT:HEAP_FACTOR pairs, comma-separated; the "
+                 "index is built once and each pair writes RUN.QC-HF and STATS.QC-HF");
   cmd.add_flag("--approx-exact", a.approx_exact,
                "sparse-approx with every pruning off (returns the exact top-k)");
 }
@@ -99,6 +102,41 @@ int run_sparse_search(const SparseRunArgs& c, const SparseSearchArgs& s) {
     return 0;
   }
   const auto queries = io::read_sparse_queries(c.queries);
+  if (!s.sweep.empty()) {
+    if (searcher.options().retriever != engine::SparseRetrieverKind::approx)
+      fail(ErrorKind::invalid_argument, "--sweep needs --retriever sparse-approx");
+    std::size_t begin = 0;
+    while (begin < s.sweep.size()) {
+      const std::size_t end = std::min(s.sweep.find(',', begin), s.sweep.size());
+      const std::string pair = s.sweep.substr(begin, end - begin);
+      const std::size_t colon = pair.find(':');
+      sparse::approx::SeismicSearchParams p;
+      try {
+        if (colon == std::string::npos) throw std::invalid_argument("no colon");
+        p.query_cut = static_cast<std::uint32_t>(std::stoul(pair.substr(0, colon)));
+        p.heap_factor = std::stof(pair.substr(colon + 1));
+      } catch (const std::exception&) {
+        fail(ErrorKind::invalid_argument, "--sweep: '{}' is not QUERY_CUT:HEAP_FACTOR", pair);
+      }
+      const std::string suffix = "." + pair.substr(0, colon) + "-" + pair.substr(colon + 1);
+      const auto batch = searcher.search_batch(queries, c.threads, nullptr, &p);
+      engine::write_run(c.run + suffix, batch, c.tag, io::RunScoreFormat::raw);
+      if (!c.stats.empty()) {
+        io::TextFileWriter out(c.stats + suffix);
+        out.write(engine::sparse_batch_stats_json(batch, searcher, &p));
+        out.write("\n");
+        out.commit();
+      }
+      if (!c.quiet) {
+        const auto l = batch.latency();
+        fmt::print("query_cut {} heap_factor {}: latency mean {:.0f} us, p50 {:.0f}, p99 {:.0f}\n",
+                   p.query_cut, p.heap_factor, l.mean, l.p50, l.p99);
+      }
+      begin = end + 1;
+    }
+    if (!c.quiet) fmt::print("settings: {}\n", searcher.settings_json());
+    return 0;
+  }
   TerminalProgress progress;
   const auto batch = searcher.search_batch(queries, c.threads, c.quiet ? nullptr : &progress);
   const std::string scores = c.scores.empty() ? "raw" : c.scores;

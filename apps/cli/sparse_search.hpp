@@ -17,6 +17,7 @@ struct SparseSearchArgs {
   sparse::approx::SeismicBuildParams build;
   sparse::approx::SeismicSearchParams approx;
   bool approx_exact = false;
+  std::string sweep;  // "qc:hf,qc:hf,...": one batch per pair on one approximate index
 };
 
 /// Registers --retriever, --query-encoder, --max-query-terms and the approximate index's options.

@@ -80,6 +80,7 @@ void to_hits(const index::IndexReader& reader, const std::vector<pipeline::Index
 
 // One query: encode, search, map to external ids.
 static void run_one(const SparseSearcher& searcher, const SparseSearchOptions& o,
+                    const sparse::approx::SeismicSearchParams& approx_params,
                     const pipeline::ImpactRetriever* exact, const pipeline::ApproxRetriever* approx,
                     const index::IndexReader& reader, const io::SparseQuery& q, ThreadState& st,
                     std::vector<Hit>& hits) {
@@ -89,7 +90,7 @@ static void run_one(const SparseSearcher& searcher, const SparseSearchOptions& o
     exact->search(terms, k, st.impact, st.found);
   } else {
     pipeline::prune_query_terms(terms, o.impact.max_query_terms, st.pruned, st.order);
-    approx->search(st.pruned, k, o.approx, st.approx, st.found);
+    approx->search(st.pruned, k, approx_params, st.approx, st.found);
   }
   to_hits(reader, st.found, hits);
   if (o.remove_query) {
@@ -101,13 +102,15 @@ static void run_one(const SparseSearcher& searcher, const SparseSearchOptions& o
 std::vector<Hit> SparseSearcher::search(const io::SparseQuery& query) const {
   thread_local ThreadState st;
   std::vector<Hit> hits;
-  run_one(*this, options_, impl_->exact ? &*impl_->exact : nullptr,
+  run_one(*this, options_, options_.approx, impl_->exact ? &*impl_->exact : nullptr,
           impl_->approx ? &*impl_->approx : nullptr, index_.reader(), query, st, hits);
   return hits;
 }
 
 BatchResult SparseSearcher::search_batch(std::span<const io::SparseQuery> queries, unsigned threads,
-                                         ProgressSink* progress) const {
+                                         ProgressSink* progress,
+                                         const sparse::approx::SeismicSearchParams* approx) const {
+  const auto& approx_params = approx != nullptr ? *approx : options_.approx;
   BatchResult batch;
   batch.threads = resolve_threads(threads);
   batch.results.resize(queries.size());
@@ -117,7 +120,7 @@ BatchResult SparseSearcher::search_batch(std::span<const io::SparseQuery> querie
   parallel_for(queries.size(), batch.threads, [&](std::size_t i, unsigned w) {
     QueryResult& r = batch.results[i];
     const auto t0 = Clock::now();
-    run_one(*this, options_, impl_->exact ? &*impl_->exact : nullptr,
+    run_one(*this, options_, approx_params, impl_->exact ? &*impl_->exact : nullptr,
             impl_->approx ? &*impl_->approx : nullptr, index_.reader(), queries[i], states[w],
             r.hits);
     r.latency_us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
@@ -131,7 +134,8 @@ BatchResult SparseSearcher::search_batch(std::span<const io::SparseQuery> querie
   return batch;
 }
 
-std::string SparseSearcher::settings_json() const {
+std::string SparseSearcher::settings_json(const sparse::approx::SeismicSearchParams* approx) const {
+  const auto& approx_params = approx != nullptr ? *approx : options_.approx;
   json j = {
       {"retriever", std::string(to_string(options_.retriever))},
       {"k", options_.k},
@@ -153,13 +157,14 @@ std::string SparseSearcher::settings_json() const {
                   {"memory_bytes", impl_->approx->memory_bytes()},
                   {"blocks", impl_->approx->num_blocks()},
                   {"postings", impl_->approx->num_postings()}};
-    j["query_cut"] = options_.approx.query_cut;
-    j["heap_factor"] = options_.approx.heap_factor;
+    j["query_cut"] = approx_params.query_cut;
+    j["heap_factor"] = approx_params.heap_factor;
   }
   return j.dump();
 }
 
-std::string sparse_batch_stats_json(const BatchResult& batch, const SparseSearcher& searcher) {
+std::string sparse_batch_stats_json(const BatchResult& batch, const SparseSearcher& searcher,
+                                    const sparse::approx::SeismicSearchParams* approx) {
   const LatencySummary l = batch.latency();
   std::uint64_t hits = 0;
   for (const auto& r : batch.results) hits += r.hits.size();
@@ -171,7 +176,7 @@ std::string sparse_batch_stats_json(const BatchResult& batch, const SparseSearch
       {"latency_us",
        {{"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p99", l.p99}, {"max", l.max}}},
       {"hits", hits},
-      {"settings", json::parse(searcher.settings_json())},
+      {"settings", json::parse(searcher.settings_json(approx))},
   };
   return j.dump(2);
 }

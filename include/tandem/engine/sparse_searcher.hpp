@@ -51,10 +51,13 @@ class SparseSearcher {
   std::vector<io::SparseQueryTerm> encode(const io::SparseQuery& query) const;
   std::vector<Hit> search(const io::SparseQuery& query) const;
   /// Every query on `threads` threads (0 = all cores); results in query order.
+  /// `approx` overrides options().approx for this batch (parameter sweeps on one built index).
   BatchResult search_batch(std::span<const io::SparseQuery> queries, unsigned threads,
-                           ProgressSink* progress = nullptr) const;
-  /// Settings (and, for the approximate index, its build time and memory) as JSON.
-  std::string settings_json() const;
+                           ProgressSink* progress = nullptr,
+                           const sparse::approx::SeismicSearchParams* approx = nullptr) const;
+  /// Settings (and, for the approximate index, its build time and memory) as JSON; `approx`
+  /// overrides the query-time parameters shown.
+  std::string settings_json(const sparse::approx::SeismicSearchParams* approx = nullptr) const;
 
  private:
   struct Impl;
@@ -64,6 +67,7 @@ class SparseSearcher {
 };
 
 /// Batch statistics (queries, qps, latency_us, settings) as JSON, like batch_stats_json.
-std::string sparse_batch_stats_json(const BatchResult& batch, const SparseSearcher& searcher);
+std::string sparse_batch_stats_json(const BatchResult& batch, const SparseSearcher& searcher,
+                                    const sparse::approx::SeismicSearchParams* approx = nullptr);
 
 }  // namespace tandem::engine
