@@ -107,6 +107,8 @@ def main():
     ap.add_argument("--sweep", default="3:0.9,5:0.9,5:0.8,10:0.8,10:0.7,20:0.7",
                     help="query settings per build, QUERY_CUT:HEAP_FACTOR, comma-separated")
     ap.add_argument("--skip-lucene", action="store_true")
+    ap.add_argument("--tandem-index", default=None, help="reuse this tandem index (built from --vectors)")
+    ap.add_argument("--lucene-index", default=None, help="reuse this Lucene -impact index (built from --vectors)")
     ap.add_argument("--out", default=None)
     a = ap.parse_args()
     work = os.path.join(a.work, a.name)
@@ -126,16 +128,20 @@ def main():
     res["num_queries"] = n
 
     # tandem index.
-    idx = os.path.join(work, "tandem-index")
-    out, secs, rss = timed([a.tandem, "index", "--sparse", a.vectors, "--index", idx, "--no-store",
-                            "--overwrite", "--json", "--threads", "2"])
-    report = json.loads(out)
-    res["tandem_index"] = {"seconds": secs, "bytes": dir_bytes(idx), "peak_rss": rss, "report": report}
+    idx = a.tandem_index or os.path.join(work, "tandem-index")
+    if a.tandem_index:
+        info, _, _ = run([a.tandem, "info", "--index", idx, "--json"])
+        res["tandem_index"] = {"bytes": dir_bytes(idx), "reused": True, "info": json.loads(info)}
+    else:
+        out, secs, rss = timed([a.tandem, "index", "--sparse", a.vectors, "--index", idx, "--no-store",
+                                "--overwrite", "--json", "--threads", "2"])
+        report = json.loads(out)
+        res["tandem_index"] = {"seconds": secs, "bytes": dir_bytes(idx), "peak_rss": rss, "report": report}
 
     # Lucene index (Anserini's -impact -pretokenized; 2 indexing threads, merged to one segment).
     if not a.skip_lucene:
         runsh = prepare_peers(a.peers, work)
-        lidx = os.path.join(work, "lucene-index")
+        lidx = a.lucene_index or os.path.join(work, "lucene-index")
         if not os.path.isdir(lidx):
             out, secs, rss = timed(["sh", runsh, "Bm25Index", "-input", a.vectors, "-index", lidx + ".tmp",
                                     "-impact", "-threads", "2", "-optimize"])
@@ -189,7 +195,9 @@ def main():
 def print_table(res):
     ex = res["tandem_exact"]["stats"]["latency_us"]
     luc = res.get("lucene", {}).get("stats", {})
-    print(f"## {res['name']}: {res['tandem_index']['report']['documents']:,} documents, "
+    ti = res["tandem_index"]
+    docs = ti["report"]["documents"] if "report" in ti else ti["info"].get("documents", 0)
+    print(f"## {res['name']}: {docs:,} documents, "
           f"{res['num_queries']:,} queries, k={res['k']}, one search thread\n")
     print("| system | settings | Acc@10 | mean latency (us) | p50 | p99 | vs exact | vs Lucene |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -208,8 +216,8 @@ def print_table(res):
               f"{(lmean / l['mean']) if lmean else float('nan'):.1f}x |")
     print("\n| build | seconds | size / memory | peak RSS |")
     print("| --- | ---: | ---: | ---: |")
-    ti = res["tandem_index"]
-    print(f"| tandem index (2 threads) | {ti['seconds']:.1f} | {ti['bytes'] / 2**20:.0f} MiB on disk | {ti['peak_rss'] / 2**30:.2f} GiB |")
+    if "seconds" in ti:
+        print(f"| tandem index (2 threads) | {ti['seconds']:.1f} | {ti['bytes'] / 2**20:.0f} MiB on disk | {ti['peak_rss'] / 2**30:.2f} GiB |")
     if "lucene_index" in res and "seconds" in res["lucene_index"]:
         li = res["lucene_index"]
         print(f"| Lucene index (2 threads, merged) | {li['seconds']:.1f} | {li['bytes'] / 2**20:.0f} MiB on disk | {li['peak_rss'] / 2**30:.2f} GiB |")
