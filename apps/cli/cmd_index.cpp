@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "tandem/core/error.hpp"
 #include "tandem/engine/engine.hpp"
 
 #include "analyzer_options.hpp"
@@ -16,6 +17,9 @@ namespace {
 
 struct IndexArgs {
   std::string corpus;
+  std::string sparse;
+  std::string impact_quantization = "auto";
+  double impact_scale = 1.0;
   std::string index;
   std::string fields = "flat";
   unsigned threads = 0;
@@ -38,7 +42,14 @@ int run_index(const IndexArgs& a) {
   options.threads = a.threads;
   options.skip_bad = a.skip_bad;
   options.overwrite = a.overwrite;
-  a.dense.apply(options);
+  if (!a.sparse.empty()) {
+    options.sparse = index::SparseFieldOptions{
+        a.sparse, index::parse_impact_quantization(a.impact_quantization), a.impact_scale};
+  }
+  a.dense.apply(options);  // after the sparse field: a dense-only index has neither
+  if (a.corpus.empty() && a.sparse.empty() && a.dense.vectors.empty())
+    fail(ErrorKind::invalid_argument,
+         "give --corpus FILE, --sparse FILE, --dense FILE, or a combination");
   TerminalProgress progress;
   const index::BuildReport r = engine::build_index(options, a.quiet ? nullptr : &progress);
   if (a.json) {
@@ -48,13 +59,15 @@ int run_index(const IndexArgs& a) {
   if (a.quiet) return 0;
   const double secs = r.read_seconds + r.write_seconds;
   fmt::print("indexed {} documents from {} into {} in {:.1f} s ({:.0f} docs/s)\n", r.documents,
-             a.corpus.empty() ? a.dense.vectors : a.corpus, a.index, secs,
+             !a.corpus.empty() ? a.corpus : !a.sparse.empty() ? a.sparse : a.dense.vectors, a.index, secs,
              secs > 0 ? static_cast<double>(r.documents) / secs : 0.0);
   fmt::print(
       "  {} terms, {} postings, {:.2f} bytes/posting, index {:.1f} MB\n", r.terms, r.postings,
       r.postings > 0 ? static_cast<double>(r.postings_bytes) / static_cast<double>(r.postings)
                      : 0.0,
       static_cast<double>(r.index_bytes) / (1 << 20));
+  if (r.sparse_postings > 0)
+    fmt::print("  sparse field: {} dimensions, {} postings\n", r.sparse_terms, r.sparse_postings);
   if (r.empty_documents > 0)
     fmt::print("  {} documents have no indexed terms (kept, match nothing)\n", r.empty_documents);
   if (r.skipped_lines + r.skipped_duplicates > 0) {
@@ -79,7 +92,17 @@ void add_index_command(CLI::App& app, Action& run) {
       "  tandem index --corpus data/scifact/corpus.jsonl.gz --index out/scifact");
   cmd->add_option(
       "--corpus", args->corpus,
-      "JSONL file (.jsonl or .jsonl.gz) or a directory of them (optional with --dense)");
+      "JSONL file (.jsonl or .jsonl.gz) or a directory of them (optional with --sparse or --dense)");
+  cmd->add_option("--sparse", args->sparse,
+                  "Learned-sparse vectors (JSONL {\"id\",\"vector\":{term: weight}} or "
+                  "{\"id\",\"indices\",\"values\"}); alone, the file is the corpus too");
+  cmd->add_option("--impact-quantization", args->impact_quantization,
+                  "Sparse weights to stored impacts: auto (integer if all weights are whole, else "
+                  "u8), integer (round(w x scale)), u8, u16, float")
+      ->capture_default_str();
+  cmd->add_option("--impact-scale", args->impact_scale,
+                  "integer quantisation: impact = round(weight x scale)")
+      ->capture_default_str();
   cmd->add_option("--index", args->index, "Index directory to create")->required();
   cmd->add_option("--fields", args->fields,
                   "flat: one field, title + text (Anserini's BEIR flat); multifield: title and "

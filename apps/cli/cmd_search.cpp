@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "dense_options.hpp"
+#include "sparse_search.hpp"
 #include "terminal_progress.hpp"
 
 namespace tandem::cli {
@@ -32,10 +33,12 @@ struct SearchArgs {
   std::string algorithm = std::string(sparse::to_string(sparse::kDefaultQueryAlgorithm));
   std::vector<std::string> fields;
   bool remove_query = false;
+  std::string retriever = "bm25";  // copied into `dense` or `sparse` by run_search
   DenseSearchArgs dense;
   std::string tag = "tandem";
   bool json = false;
   bool quiet = false;
+  SparseSearchArgs sparse;
 };
 
 std::vector<pipeline::FieldWeight> parse_fields(const std::vector<std::string>& specs) {
@@ -180,7 +183,15 @@ int run_batch(const SearchArgs& a, const engine::Index& index) {
   return 0;
 }
 
-int run_search(const SearchArgs& a) {
+int run_search(SearchArgs a) {
+  const bool learned_sparse = a.retriever == "impact" || a.retriever == "sparse-approx";
+  a.sparse.retriever = learned_sparse ? a.retriever : "bm25";
+  a.dense.retriever = learned_sparse ? "bm25" : a.retriever;
+  if (a.sparse.retriever != "bm25") {
+    return run_sparse_search({a.index, a.queries, a.run, a.query, a.stats, a.algorithm, a.tag,
+                              a.scores, a.k, a.threads, a.remove_query, a.json, a.quiet},
+                             a.sparse);
+  }
   const bool single = !a.query.empty();
   if (single == !a.queries.empty())
     fail(ErrorKind::invalid_argument, "give either --queries FILE (with --run) or --query TEXT");
@@ -242,7 +253,15 @@ void add_search_command(CLI::App& app, Action& run) {
       "Fields to search with weights, e.g. --fields title=1 contents=1 (default: all, weight 1)");
   cmd->add_flag("--remove-query", a->remove_query,
                 "Drop hits whose id equals the query id (Anserini's -removeQuery, used for BEIR)");
+  cmd->add_option("--retriever", a->retriever,
+                  "bm25 (text queries); learned sparse: impact (exact dot product) or "
+                  "sparse-approx (the Seismic-style approximate index, built in memory at start); "
+                  "dense (query vectors): dense-exact, hnsw, sq8, binary, pq")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"bm25", "impact", "sparse-approx", "dense-exact", "exact", "hnsw",
+                             "sq8", "binary", "pq"}));
   a->dense.add_to(*cmd);
+  add_sparse_search_options(*cmd, a->sparse);
   cmd->add_option("--tag", a->tag, "Run tag (6th column)")->capture_default_str();
   cmd->add_flag("--json", a->json, "Print the statistics (or, with --query, the hits) as JSON");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress and no summary");

@@ -49,15 +49,10 @@ void DenseIndexOptions::apply(index::BuildOptions& options) const {
   s.pq_m = pq_m;
   s.code_seed = seed;
   options.settings.dense = s;
-  if (options.corpus.empty()) options.settings.layout = index::FieldLayout::none;
+  if (options.corpus.empty() && !options.sparse) options.settings.layout = index::FieldLayout::none;
 }
 
 void DenseSearchArgs::add_to(CLI::App& cmd) {
-  cmd.add_option("--retriever", retriever,
-                 "bm25 (text queries), or a dense retriever for query vectors: dense-exact, "
-                 "hnsw, sq8, binary, pq")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"bm25", "dense-exact", "exact", "hnsw", "sq8", "binary", "pq"}));
   cmd.add_option("--query-ids", query_ids,
                  "Dense: ids of .npy/.fvecs query rows, one per line (default: row numbers)");
   cmd.add_option("--ef", ef, "HNSW beam width (raised to k)")->capture_default_str();

@@ -365,9 +365,12 @@ std::uint64_t index_size_bytes(const fs::path& index_dir) {
 BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
   const auto start = Clock::now();
   BuildReport report;
-  const bool dense_only = options.corpus.empty();
+  // With no corpus, a sparse vector file is the corpus (its lines may carry text); with neither,
+  // the index is dense-only.
+  const bool sparse_is_corpus = options.corpus.empty() && options.sparse.has_value();
+  const bool dense_only = options.corpus.empty() && !sparse_is_corpus;
   if (dense_only && options.dense_vectors.empty())
-    fail(ErrorKind::invalid_argument, "give a corpus, dense vectors, or both");
+    fail(ErrorKind::invalid_argument, "give a corpus, sparse vectors, dense vectors, or a combination");
   if (!options.dense_vectors.empty() && !options.settings.dense)
     fail(ErrorKind::invalid_argument, "dense vectors need dense settings (a metric)");
   if (dense_only && options.settings.layout != FieldLayout::none)
@@ -377,7 +380,9 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
   if (!options.dense_vectors.empty())
     vectors =
         read_dense_input(options.dense_vectors, options.dense_ids, options.settings.dense->metric);
-  const auto files = dense_only ? std::vector<fs::path>{} : list_corpus_files(options.corpus);
+  const auto files =
+      dense_only ? std::vector<fs::path>{}
+                 : list_corpus_files(sparse_is_corpus ? options.sparse->vectors : options.corpus);
   const std::optional<Manifest> previous = prepare_directory(options);
   fs::create_directories(options.index_dir);
   WriteLock lock(options.index_dir);
@@ -541,6 +546,18 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
     report.postings_bytes += info.postings_bytes;
     report.terms += info.num_terms;
     segment.fields[fields[f]] = info;
+  }
+  if (options.sparse) {
+    const SegmentFieldInfo info =
+        write_sparse_field(segment_dir, ids, *options.sparse, threads, progress);
+    const auto lengths = DocLengthsFile(segment_files::lengths(segment_dir, kSparseField));
+    for (std::size_t d = 0; d < kept.size(); ++d)
+      has_terms[d] = has_terms[d] || lengths.view().lengths[d] > 0;
+    report.postings += info.num_postings;
+    report.postings_bytes += info.postings_bytes;
+    report.sparse_postings = info.num_postings;
+    report.sparse_terms = info.num_terms;
+    segment.fields[std::string(kSparseField)] = info;
   }
   report.empty_documents =
       fields.empty()

@@ -36,6 +36,15 @@ std::optional<TermEntry> TermDictionary::find(std::string_view term) const {
   return to_entry(v);
 }
 
+std::optional<TermId> TermDictionary::find_id(std::string_view term, TermEntry* entry) const {
+  thread_local std::string scratch;
+  std::uint64_t v[3];
+  const auto id = strings_.find(term, scratch, v);
+  if (!id) return std::nullopt;
+  if (entry != nullptr) *entry = to_entry(v);
+  return static_cast<TermId>(*id);
+}
+
 std::string_view TermDictionary::term(TermId id, std::string& scratch, TermEntry* entry) const {
   std::uint64_t v[3];
   const auto s = strings_.get(id, scratch, v);

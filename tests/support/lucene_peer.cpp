@@ -153,4 +153,41 @@ fs::path LucenePeer::bm25_run(const fs::path& corpus, const fs::path& topics, in
   return run;
 }
 
+fs::path LucenePeer::impact_run(const fs::path& corpus, const fs::path& topics, int hits) {
+  const fs::path dir = cache_dir() / "impact";
+  fs::create_directories(dir);
+  const fs::path peer = compiled_peer();
+  const fs::path index = dir / (cache_key(corpus) + ".index");
+  if (!fs::exists(index)) {
+    const fs::path staging = index.string() + unique_suffix();
+    fs::remove_all(staging);
+    const CommandResult r = run_command(
+        "LUCENE_JAVA_OPTS='-Xms256m -Xmx2g' sh " + quote(peer / "run.sh") + " Bm25Index -input " +
+        quote(corpus) + " -index " + quote(staging) + " -impact -threads 1 -optimize");
+    if (r.exit_code != 0) {
+      fs::remove_all(staging);
+      throw std::runtime_error("Lucene's Bm25Index -impact failed on " + corpus.string() + ":\n" +
+                               r.out + r.err);
+    }
+    std::error_code ec;
+    fs::rename(staging, index, ec);
+    if (ec) fs::remove_all(staging);
+  }
+  const fs::path run =
+      dir / (cache_key(corpus) + "." + cache_key(topics) + "." + std::to_string(hits) + ".run");
+  if (fs::exists(run)) return run;
+  const fs::path tmp = run.string() + unique_suffix();
+  const CommandResult r =
+      run_command("LUCENE_JAVA_OPTS='-Xms256m -Xmx2g' sh " + quote(peer / "run.sh") +
+                  " Bm25Search -index " + quote(index) + " -topics " + quote(topics) + " -output " +
+                  quote(tmp) + " -hits " + std::to_string(hits) + " -impact -tiebreak none");
+  if (r.exit_code != 0) {
+    fs::remove(tmp);
+    throw std::runtime_error("Lucene's Bm25Search -impact failed on " + topics.string() + ":\n" +
+                             r.out + r.err);
+  }
+  fs::rename(tmp, run);
+  return run;
+}
+
 }  // namespace tandem::test

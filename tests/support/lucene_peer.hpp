@@ -28,6 +28,13 @@ class LucenePeer {
   static std::filesystem::path bm25_run(const std::filesystem::path& corpus,
                                         const std::filesystem::path& topics, int hits);
 
+  /// A TREC run of the peer's impact search (Bm25Index -impact, one thread, -optimize; Bm25Search
+  /// -impact -tiebreak none: raw float scores, ties in index order) over the sparse vectors of
+  /// `corpus` for the pre-tokenised impact `topics`. Cached under <build>/compat-cache/impact like
+  /// bm25_run. Throws std::runtime_error if the peer fails.
+  static std::filesystem::path impact_run(const std::filesystem::path& corpus,
+                                          const std::filesystem::path& topics, int hits);
+
   /// <build>/compat-cache: where the peer, its outputs and generated inputs live.
   static std::filesystem::path cache_dir();
 };

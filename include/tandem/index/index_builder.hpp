@@ -4,17 +4,20 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "tandem/core/progress.hpp"
 #include "tandem/index/manifest.hpp"
+#include "tandem/index/sparse_field.hpp"
 
 namespace tandem::index {
 
 struct BuildOptions {
   std::filesystem::path corpus;         // a JSONL(.gz) file or a directory of them; empty for a
-                                        // dense-only index (then dense_vectors is required)
+                                        // dense-only index (then dense_vectors is required) or when
+                                        // the sparse vector file is the corpus
   std::filesystem::path index_dir;      // created if missing
   IndexSettings settings;               // settings.dense (metric, graph, codes) with dense_vectors
   std::filesystem::path dense_vectors;  // .npy, .fvecs or JSONL vectors: adds a dense field
@@ -23,6 +26,9 @@ struct BuildOptions {
   bool skip_bad = false;                // skip (and count) malformed lines and later duplicate ids
   bool overwrite = false;               // replace an existing index (atomically, at publish)
   std::size_t batch_bytes = 8 << 20;    // input read per batch of parallel work
+  /// A learned-sparse vector field (docs/sparse.md). Its ids must be documents of the corpus; with
+  /// an empty `corpus`, the vector file is the corpus too (its "contents", if any, is the text).
+  std::optional<SparseFieldOptions> sparse;
 };
 
 struct BuildReport {
@@ -38,8 +44,10 @@ struct BuildReport {
   std::uint64_t postings_bytes = 0;
   std::uint64_t terms = 0;
   std::uint64_t generation = 0;
-  double read_seconds = 0;   // reading, parsing, analysing
-  double write_seconds = 0;  // sorting, inverting, encoding, writing
+  double read_seconds = 0;            // reading, parsing, analysing
+  double write_seconds = 0;           // sorting, inverting, encoding, writing
+  std::uint64_t sparse_postings = 0;  // postings of the sparse vector field (also in postings)
+  std::uint64_t sparse_terms = 0;
 };
 
 /// Builds the index. On any error nothing is published: the directory keeps its previous index

@@ -38,6 +38,8 @@ class TermDictionary {
   std::uint64_t size() const { return strings_.size(); }
   /// The entry of `term` (binary search over blocks of 16 terms), or nullopt.
   std::optional<TermEntry> find(std::string_view term) const;
+  /// The TermId of `term` (and its entry, if `entry` is given), or nullopt.
+  std::optional<TermId> find_id(std::string_view term, TermEntry* entry = nullptr) const;
   /// The term with this id and its entry.
   std::string_view term(TermId id, std::string& scratch, TermEntry* entry = nullptr) const;
   /// Calls visit(TermId, term, const TermEntry&) for every term in order.

@@ -1,0 +1,236 @@
+#!/usr/bin/python3
+"""Learned-sparse search side by side: tandem's exact impact search, tandem's Seismic-style
+approximate index (a sweep of settings) and the Lucene 8.8 peer's impact search (Anserini's
+-impact -pretokenized setup), on the same SPLADE-like corpus and real SPLADE++ ED query vectors.
+
+What it measures, in one run, on this machine (single-threaded search, k = 10):
+  * build: tandem index time and size; Lucene index time and size; the approximate index's
+    in-memory build time and memory (it is built from the tandem index when the searcher starts);
+  * latency (mean / p50 / p99, microseconds per query, JIT-warmed for Lucene) of every system;
+  * Acc@10 of every approximate setting: the mean overlap of its top-10 with tandem's exact top-10
+    (tandem's exact top-10 equals Lucene's: tests/compat/impact).
+Timings are noisy on a shared machine; all systems run in the same session, one after the other.
+
+Usage (see bench/README.md and docs/sparse.md):
+  /usr/bin/python3 bench/macro/sparse_vs_lucene.py --name syn1M --vectors /tmp/pc/syn1M.splade.jsonl \
+      --queries ../shared/data/msmarco-passage-topics-qrels/topics.msmarco-passage.dev-subset.splade-pp-ed.tsv.gz
+Prints a markdown table and writes the JSON to --out (default bench/results/sparse_vs_lucene.<name>.json).
+"""
+import argparse
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def run(cmd, env=None):
+    t0 = time.time()
+    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        sys.exit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr[-3000:]}")
+    return p.stdout, p.stderr, time.time() - t0
+
+
+def timed(cmd, env=None):
+    """Runs cmd under /usr/bin/time; returns stdout, seconds, peak RSS in bytes."""
+    out, err, secs = run(["/usr/bin/time", "-f", "MAXRSS_KB %M"] + cmd, env=env)
+    rss = 0
+    for line in err.splitlines():
+        if line.startswith("MAXRSS_KB"):
+            rss = int(line.split()[1]) * 1024
+    return out, secs, rss
+
+
+def last_json_line(text):
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line)
+    raise ValueError("no JSON line in output")
+
+
+def dir_bytes(path):
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
+def prepare_peers(peers_src, work):
+    """Copies the read-only peers and compiles the Lucene one (as bm25_vs_lucene.py does)."""
+    peers = os.path.join(work, "peers")
+    if not os.path.isdir(os.path.join(peers, "lucene", "classes")):
+        shutil.rmtree(peers, ignore_errors=True)
+        shutil.copytree(peers_src, peers)
+        for root, dirs, files in os.walk(peers):
+            for d in dirs:
+                os.chmod(os.path.join(root, d), 0o755)
+            for f in files:
+                os.chmod(os.path.join(root, f), 0o755 if f.endswith(".sh") else 0o644)
+        run(["sh", os.path.join(peers, "lucene", "build.sh")])
+    return os.path.join(peers, "lucene", "run.sh")
+
+
+def top_docs(run_path, k):
+    out = {}
+    with open(run_path) as f:
+        for line in f:
+            qid, _, doc, rank = line.split()[:4]
+            if int(rank) <= k:
+                out.setdefault(qid, set()).add(doc)
+    return out
+
+
+def accuracy(run_path, exact, k):
+    got = top_docs(run_path, k)
+    total = 0.0
+    for qid, docs in exact.items():
+        total += len(docs & got.get(qid, set())) / max(1, len(docs))
+    return total / max(1, len(exact))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--name", required=True)
+    ap.add_argument("--vectors", required=True, help="JsonVectorCollection JSONL")
+    ap.add_argument("--queries", required=True, help="pre-tokenised impact topics (TSV, may be .gz)")
+    ap.add_argument("--max-queries", type=int, default=0, help="use the first N queries (0 = all)")
+    ap.add_argument("--work", default="/tmp/tandem-bench/sparse")
+    ap.add_argument("--tandem", default=os.path.join(ROOT, "build", "release", "apps", "cli", "tandem"))
+    ap.add_argument("--peers", default=os.path.join(ROOT, "..", "shared", "peers"))
+    ap.add_argument("--k", type=int, default=10)
+    ap.add_argument("--builds", default="6000:0.1:0.4",
+                    help="approximate index builds, N_POSTINGS:CENTROID_FRACTION:SUMMARY_ENERGY, comma-separated")
+    ap.add_argument("--sweep", default="3:0.9,5:0.9,5:0.8,10:0.8,10:0.7,20:0.7",
+                    help="query settings per build, QUERY_CUT:HEAP_FACTOR, comma-separated")
+    ap.add_argument("--skip-lucene", action="store_true")
+    ap.add_argument("--tandem-index", default=None, help="reuse this tandem index (built from --vectors)")
+    ap.add_argument("--lucene-index", default=None, help="reuse this Lucene -impact index (built from --vectors)")
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args()
+    work = os.path.join(a.work, a.name)
+    os.makedirs(work, exist_ok=True)
+    res = {"name": a.name, "vectors": a.vectors, "queries": a.queries, "k": a.k, "machine_cores": os.cpu_count()}
+
+    # Queries: the first N of the topics, as plain TSV (both systems read the same file).
+    qfile = os.path.join(work, "queries.tsv")
+    opener = gzip.open if a.queries.endswith(".gz") else open
+    with opener(a.queries, "rt") as f, open(qfile, "w") as out:
+        n = 0
+        for line in f:
+            if a.max_queries and n >= a.max_queries:
+                break
+            out.write(line)
+            n += 1
+    res["num_queries"] = n
+
+    # tandem index.
+    idx = a.tandem_index or os.path.join(work, "tandem-index")
+    if a.tandem_index:
+        info, _, _ = run([a.tandem, "info", "--index", idx, "--json"])
+        res["tandem_index"] = {"bytes": dir_bytes(idx), "reused": True, "info": json.loads(info)}
+    else:
+        out, secs, rss = timed([a.tandem, "index", "--sparse", a.vectors, "--index", idx, "--no-store",
+                                "--overwrite", "--json", "--threads", "2"])
+        report = json.loads(out)
+        res["tandem_index"] = {"seconds": secs, "bytes": dir_bytes(idx), "peak_rss": rss, "report": report}
+
+    # Lucene index (Anserini's -impact -pretokenized; 2 indexing threads, merged to one segment).
+    if not a.skip_lucene:
+        runsh = prepare_peers(a.peers, work)
+        lidx = a.lucene_index or os.path.join(work, "lucene-index")
+        if not os.path.isdir(lidx):
+            out, secs, rss = timed(["sh", runsh, "Bm25Index", "-input", a.vectors, "-index", lidx + ".tmp",
+                                    "-impact", "-threads", "2", "-optimize"])
+            os.rename(lidx + ".tmp", lidx)
+            res["lucene_index"] = {"seconds": secs, "bytes": dir_bytes(lidx), "peak_rss": rss, "report": last_json_line(out)}
+        else:
+            res["lucene_index"] = {"bytes": dir_bytes(lidx), "reused": True}
+
+    # tandem exact.
+    exact_run = os.path.join(work, "exact.run")
+    stats = os.path.join(work, "exact.stats.json")
+    _, secs, rss = timed([a.tandem, "search", "--index", idx, "--retriever", "impact", "--queries", qfile,
+                          "--run", exact_run, "--stats", stats, "--k", str(a.k), "--threads", "1", "-q"])
+    with open(stats) as f:
+        res["tandem_exact"] = {"stats": json.load(f), "peak_rss": rss}
+    exact = top_docs(exact_run, a.k)
+
+    # Lucene impact search (one thread, JIT warmed on the same queries first).
+    if not a.skip_lucene:
+        lrun = os.path.join(work, "lucene.run")
+        out, secs, rss = timed(["sh", runsh, "Bm25Search", "-index", lidx, "-topics", qfile, "-output", lrun,
+                                "-hits", str(a.k), "-impact", "-tiebreak", "none", "-threads", "1",
+                                "-warmup", str(min(n, 500))])
+        res["lucene"] = {"stats": last_json_line(out), "peak_rss": rss, "acc": accuracy(lrun, exact, a.k)}
+
+    # Approximate index: one process per build, one batch per query setting.
+    res["approx"] = []
+    for build in a.builds.split(","):
+        n_postings, fraction, energy = build.split(":")
+        arun = os.path.join(work, f"approx.{build.replace(':', '_')}.run")
+        astats = arun.replace(".run", ".stats.json")
+        _, secs, rss = timed([a.tandem, "search", "--index", idx, "--retriever", "sparse-approx", "--queries", qfile,
+                              "--run", arun, "--stats", astats, "--k", str(a.k), "--threads", "1",
+                              "--n-postings", n_postings, "--centroid-fraction", fraction,
+                              "--summary-energy", energy, "--build-threads", "2", "--sweep", a.sweep, "-q"])
+        for pair in a.sweep.split(","):
+            qc, hf = pair.split(":")
+            suffix = f".{qc}-{hf}"
+            with open(astats + suffix) as f:
+                st = json.load(f)
+            res["approx"].append({"n_postings": int(n_postings), "centroid_fraction": float(fraction),
+                                  "summary_energy": float(energy), "query_cut": int(qc), "heap_factor": float(hf),
+                                  "acc": accuracy(arun + suffix, exact, a.k), "stats": st, "peak_rss": rss})
+    out_path = a.out or os.path.join(ROOT, "bench", "results", f"sparse_vs_lucene.{a.name}.json")
+    with open(out_path, "w") as f:
+        json.dump(res, f, indent=2)
+    print_table(res)
+    print(f"\nJSON: {out_path}")
+
+
+def print_table(res):
+    ex = res["tandem_exact"]["stats"]["latency_us"]
+    luc = res.get("lucene", {}).get("stats", {})
+    ti = res["tandem_index"]
+    docs = ti["report"]["documents"] if "report" in ti else ti["info"].get("documents", 0)
+    print(f"## {res['name']}: {docs:,} documents, "
+          f"{res['num_queries']:,} queries, k={res['k']}, one search thread\n")
+    print("| system | settings | Acc@10 | mean latency (us) | p50 | p99 | vs exact | vs Lucene |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    lmean = luc.get("lat_mean_us")
+    print(f"| tandem exact | impact, {res['tandem_exact']['stats']['settings'].get('algorithm')} | 1.000 | "
+          f"{ex['mean']:.0f} | {ex['p50']:.0f} | {ex['p99']:.0f} | 1.0x | "
+          f"{(lmean / ex['mean']) if lmean else float('nan'):.1f}x |")
+    if lmean:
+        print(f"| Lucene 8.8 | -impact, block-max WAND | {res['lucene']['acc']:.3f} | {lmean:.0f} | "
+              f"{luc.get('lat_p50_us', 0):.0f} | {luc.get('lat_p99_us', 0):.0f} | {ex['mean'] / lmean:.2f}x | 1.0x |")
+    for r in res["approx"]:
+        l = r["stats"]["latency_us"]
+        print(f"| tandem sparse-approx | n_postings {r['n_postings']}, fraction {r['centroid_fraction']}, "
+              f"alpha {r['summary_energy']}, query_cut {r['query_cut']}, heap_factor {r['heap_factor']} | "
+              f"{r['acc']:.3f} | {l['mean']:.0f} | {l['p50']:.0f} | {l['p99']:.0f} | {ex['mean'] / l['mean']:.1f}x | "
+              f"{(lmean / l['mean']) if lmean else float('nan'):.1f}x |")
+    print("\n| build | seconds | size / memory | peak RSS |")
+    print("| --- | ---: | ---: | ---: |")
+    if "seconds" in ti:
+        print(f"| tandem index (2 threads) | {ti['seconds']:.1f} | {ti['bytes'] / 2**20:.0f} MiB on disk | {ti['peak_rss'] / 2**30:.2f} GiB |")
+    if "lucene_index" in res and "seconds" in res["lucene_index"]:
+        li = res["lucene_index"]
+        print(f"| Lucene index (2 threads, merged) | {li['seconds']:.1f} | {li['bytes'] / 2**20:.0f} MiB on disk | {li['peak_rss'] / 2**30:.2f} GiB |")
+    seen = set()
+    for r in res["approx"]:
+        b = r["stats"]["settings"]["build"]
+        key = (r["n_postings"], r["centroid_fraction"], r["summary_energy"])
+        if key in seen:
+            continue
+        seen.add(key)
+        print(f"| approximate index n_postings {key[0]}, fraction {key[1]}, alpha {key[2]} (2 threads, in memory) | "
+              f"{b['build_seconds']:.1f} | {b['memory_bytes'] / 2**20:.0f} MiB in memory | {r['peak_rss'] / 2**30:.2f} GiB |")
+
+
+if __name__ == "__main__":
+    main()
