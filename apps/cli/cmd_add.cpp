@@ -43,14 +43,15 @@ int run_add(const AddArgs& a) {
   }
   if (a.quiet) return 0;
   const double secs = r.build.read_seconds + r.build.write_seconds;
-  fmt::print("added {} documents ({} replaced) from {} to {} in {:.2f} s ({:.0f} docs/s), "
-             "generation {}\n",
-             r.build.documents, r.replaced, a.corpus, a.index, secs,
-             secs > 0 ? static_cast<double>(r.build.documents) / secs : 0.0, r.build.generation);
+  fmt::print(
+      "added {} documents ({} replaced) from {} to {} in {:.2f} s ({:.0f} docs/s), "
+      "generation {}\n",
+      r.build.documents, r.replaced, a.corpus, a.index, secs,
+      secs > 0 ? static_cast<double>(r.build.documents) / secs : 0.0, r.build.generation);
   if (r.merge.merges > 0) {
     fmt::print("  merged {} segments in {} merges ({} documents, {} deleted dropped) in {:.2f} s\n",
-               r.merge.segments_merged, r.merge.merges, r.merge.documents,
-               r.merge.deleted_dropped, r.merge.seconds);
+               r.merge.segments_merged, r.merge.merges, r.merge.documents, r.merge.deleted_dropped,
+               r.merge.seconds);
   }
   fmt::print("  {} segments\n", r.merge.segments_after);
   if (r.build.skipped_lines + r.build.skipped_duplicates > 0) {

@@ -12,9 +12,9 @@
 namespace tandem::index {
 
 std::uint32_t FieldDeletions::deleted_doc_freq(std::uint64_t postings_offset) const {
-  const auto it = std::lower_bound(
-      doc_freqs.begin(), doc_freqs.end(), postings_offset,
-      [](const std::pair<std::uint64_t, std::uint32_t>& e, std::uint64_t o) { return e.first < o; });
+  const auto it = std::lower_bound(doc_freqs.begin(), doc_freqs.end(), postings_offset,
+                                   [](const std::pair<std::uint64_t, std::uint32_t>& e,
+                                      std::uint64_t o) { return e.first < o; });
   return it != doc_freqs.end() && it->first == postings_offset ? it->second : 0;
 }
 

@@ -17,10 +17,11 @@
 #include "tandem/index/segment_files.hpp"
 #include "tandem/index/term_interner.hpp"
 #include "tandem/index/write_lock.hpp"
-#include "segment_writing.hpp"
 #include "tandem/io/line_reader.hpp"
 #include "tandem/io/mapped_file.hpp"
 #include "tandem/text/analyzer.hpp"
+
+#include "segment_writing.hpp"
 
 namespace tandem::index {
 
@@ -368,8 +369,7 @@ void remove_unreferenced(const fs::path& dir, const Manifest& manifest) {
     for (const auto& inner : fs::directory_iterator(entry.path(), ec)) {
       const std::string file = inner.path().filename().string();
       const bool stale_deletes = file.starts_with("del-") && file != seg->deletes;
-      if (stale_deletes || file.find(".tmp-") != std::string::npos)
-        fs::remove(inner.path(), ec);
+      if (stale_deletes || file.find(".tmp-") != std::string::npos) fs::remove(inner.path(), ec);
     }
   }
 }

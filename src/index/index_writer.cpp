@@ -276,8 +276,8 @@ std::vector<std::size_t> next_policy_merge(const Manifest& manifest, const Merge
   std::map<int, std::vector<std::size_t>> tiers;
   for (std::size_t s = 0; s < segs.size(); ++s) {
     const double size = std::max(floor_docs, static_cast<double>(segs[s].num_live_docs()));
-    const int tier = static_cast<int>(std::floor(std::log(size / floor_docs) /
-                                                 std::log(static_cast<double>(per_tier))));
+    const int tier = static_cast<int>(
+        std::floor(std::log(size / floor_docs) / std::log(static_cast<double>(per_tier))));
     tiers[tier].push_back(s);
   }
   for (auto& [tier, members] : tiers) {
@@ -337,8 +337,8 @@ AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
   report.build.write_seconds += seconds_since(publish_start);
   report.build.index_bytes = index_size_bytes(options.index_dir);
   if (options.auto_merge) {
-    report.merge = run_policy(session, options.policy, resolve_threads(options.threads),
-                              options.hook);
+    report.merge =
+        run_policy(session, options.policy, resolve_threads(options.threads), options.hook);
   } else {
     finish_report(session, report.merge, Clock::now());
   }
@@ -394,8 +394,8 @@ MergeReport merge_segments(const MergeOptions& options, ProgressSink* progress) 
     const auto it = std::find_if(now.begin(), now.end(),
                                  [](const SegmentInfo& s) { return s.num_deleted > 0; });
     if (it == now.end()) break;
-    merge_and_publish(session, {static_cast<std::size_t>(it - now.begin())}, threads,
-                      options.hook, report);
+    merge_and_publish(session, {static_cast<std::size_t>(it - now.begin())}, threads, options.hook,
+                      report);
   }
   finish_report(session, report, start);
   return report;

@@ -99,8 +99,7 @@ Manifest Manifest::from_json(std::string_view text, const std::string& source) {
       if (const auto d = sj.find("deletes"); d != sj.end()) {
         seg.deletes = d->at("file").get<std::string>();
         seg.num_deleted = d->at("count").get<std::uint32_t>();
-        if (!is_plain_name(seg.deletes) || seg.num_deleted == 0 ||
-            seg.num_deleted > seg.num_docs) {
+        if (!is_plain_name(seg.deletes) || seg.num_deleted == 0 || seg.num_deleted > seg.num_docs) {
           fail(ErrorKind::corruption, "{}: invalid deletions of segment {}", source, seg.name);
         }
       }

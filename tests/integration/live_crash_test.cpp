@@ -4,6 +4,7 @@
 // documents of every command that exited 0, plus, for the killed command, either all of its change
 // or none of it (an interrupted command is atomic), never anything else.
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <string>
@@ -90,13 +91,14 @@ TEST(LiveCrash, KilledWritersLoseNothingAcknowledgedAndAddNothingElse) {
       corpus += model[id] + "\n";
     }
     test::write_file(dir / "first.jsonl", corpus);
-    ASSERT_EQ(test::run_command(test::tandem_binary().string() + " index -q --corpus '" +
-                                (dir / "first.jsonl").string() + "' --index '" + index.string() +
-                                "'")
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        test::run_command(test::tandem_binary().string() + " index -q --corpus '" +
+                          (dir / "first.jsonl").string() + "' --index '" + index.string() + "'")
+            .exit_code,
+        0);
   }
   int kills = 0, acknowledged = 0, rounds = 0, kinds[3] = {0, 0, 0};
+  int killed_before_publish = 0, killed_after_publish = 0;
   while (kills < 110 && rounds < 400) {
     ++rounds;
     ++version;
@@ -113,8 +115,16 @@ TEST(LiveCrash, KilledWritersLoseNothingAcknowledgedAndAddNothingElse) {
         corpus += after[id] + "\n";
       }
       test::write_file(dir / "batch.jsonl", corpus);
-      args = {"add",          "-q", "--index", index.string(), "--corpus",
-              (dir / "batch.jsonl").string(), "--segments-per-tier", "3", "--floor-docs", "20"};
+      args = {"add",
+              "-q",
+              "--index",
+              index.string(),
+              "--corpus",
+              (dir / "batch.jsonl").string(),
+              "--segments-per-tier",
+              "3",
+              "--floor-docs",
+              "20"};
       kinds[0]++;
     } else if (op < 8) {  // delete
       std::string ids;
@@ -128,8 +138,9 @@ TEST(LiveCrash, KilledWritersLoseNothingAcknowledgedAndAddNothingElse) {
       args = {"delete", "-q", "--index", index.string(), "--ids", (dir / "ids.txt").string()};
       kinds[1]++;
     } else {  // merge
-      args = {"merge", "-q", "--index", index.string(), "--max-segments",
-              std::to_string(1 + rng() % 3)};
+      args = {"merge",          "-q",
+              "--index",        index.string(),
+              "--max-segments", std::to_string(1 + rng() % 3)};
       kinds[2]++;
     }
     const auto delay = std::chrono::microseconds(rng() % 60000);
@@ -139,9 +150,9 @@ TEST(LiveCrash, KilledWritersLoseNothingAcknowledgedAndAddNothingElse) {
     ASSERT_TRUE(ok || killed) << "round " << rounds << ": " << args[0] << " failed";
     const auto verify = test::run_command(test::tandem_binary().string() + " verify --index '" +
                                           index.string() + "'");
-    ASSERT_EQ(verify.exit_code, 0) << "round " << rounds << " (" << args[0]
-                                   << (killed ? ", killed" : "") << "): " << verify.out
-                                   << verify.err;
+    ASSERT_EQ(verify.exit_code, 0)
+        << "round " << rounds << " (" << args[0] << (killed ? ", killed" : "")
+        << "): " << verify.out << verify.err;
     const Docs now = read_index(index);
     if (ok) {
       ++acknowledged;
@@ -151,11 +162,16 @@ TEST(LiveCrash, KilledWritersLoseNothingAcknowledgedAndAddNothingElse) {
       ASSERT_TRUE(now == model || now == after)
           << "round " << rounds << ": after a killed " << args[0]
           << " the index holds neither the state before nor the state after it";
+      if (model != after) (now == model ? killed_before_publish : killed_after_publish)++;
     }
     model = now;
   }
   EXPECT_GE(kills, 100) << "rounds " << rounds;
   EXPECT_GE(acknowledged, 10);
+  // Kills must land on both sides of the commit point (the hook's sleeps after publication make
+  // the window after it wide enough).
+  EXPECT_GE(killed_before_publish, 10);
+  EXPECT_GE(killed_after_publish, 1);
   // A last successful writer removes every leftover of the killed ones.
   ASSERT_EQ(test::run_command(test::tandem_binary().string() + " merge -q --index '" +
                               index.string() + "' --max-segments 2")
@@ -174,8 +190,11 @@ TEST(LiveCrash, KilledWritersLoseNothingAcknowledgedAndAddNothingElse) {
     }
   }
   EXPECT_EQ(read_index(index), model);
-  std::printf("kills %d, acknowledged %d, rounds %d (add %d, delete %d, merge %d)\n", kills,
-              acknowledged, rounds, kinds[0], kinds[1], kinds[2]);
+  std::printf(
+      "kills %d (%d before the publish, %d after it), acknowledged %d, rounds %d (add %d, "
+      "delete %d, merge %d)\n",
+      kills, killed_before_publish, killed_after_publish, acknowledged, rounds, kinds[0], kinds[1],
+      kinds[2]);
 }
 
 }  // namespace

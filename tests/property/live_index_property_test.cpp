@@ -123,8 +123,8 @@ std::string compare(const fs::path& live_dir, const fs::path& scratch,
         const auto a = ls.search(q);
         const auto b = fs_.search(q);
         const std::string where = "query '" + q + "' k=" + std::to_string(k) + " " +
-                                  (mode == sparse::LengthMode::lucene ? "lucene" : "exact") +
-                                  " " + std::string(sparse::to_string(o.bm25.algorithm));
+                                  (mode == sparse::LengthMode::lucene ? "lucene" : "exact") + " " +
+                                  std::string(sparse::to_string(o.bm25.algorithm));
         if (a.size() != b.size()) {
           return where + ": " + std::to_string(a.size()) + " hits, fresh build " +
                  std::to_string(b.size());

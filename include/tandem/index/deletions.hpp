@@ -30,9 +30,9 @@ struct FieldDeletions {
 
 /// A segment's deletions. Immutable once written: a new deletion writes a new file.
 struct Deletions {
-  std::uint32_t num_docs = 0;       // of the segment
-  std::uint32_t count = 0;          // set bits
-  std::vector<std::uint64_t> words;  // bit d of word d / 64: document d is deleted
+  std::uint32_t num_docs = 0;          // of the segment
+  std::uint32_t count = 0;             // set bits
+  std::vector<std::uint64_t> words;    // bit d of word d / 64: document d is deleted
   std::vector<FieldDeletions> fields;  // in the index's field order
 
   explicit Deletions(std::uint32_t docs = 0) : num_docs(docs), words((docs + 63) / 64, 0) {}

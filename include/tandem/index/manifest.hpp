@@ -32,7 +32,7 @@ struct SegmentFieldInfo {
 };
 
 struct SegmentInfo {
-  std::string name;  // folder under the index directory
+  std::string name;            // folder under the index directory
   std::uint32_t num_docs = 0;  // documents in the segment's files, deleted ones included
   std::map<std::string, SegmentFieldInfo> fields;  // statistics of all num_docs documents
   /// The segment's deletion file (a file in its folder, named after the generation that wrote it;
