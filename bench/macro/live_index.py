@@ -57,9 +57,11 @@ def read_lines(path, limit):
 
 
 def search_stats(tandem, index, queries, k):
-    out, _ = run([tandem, "search", "--index", index, "--queries", queries, "--threads", "1",
-                  "--k", str(k), "--run", os.devnull, "--stats", "/dev/stdout", "-q"])
-    j = json.loads(out[out.index("{"):])
+    stats = os.path.join(os.path.dirname(index), f"stats.{threading.get_ident()}.json")
+    run([tandem, "search", "--index", index, "--queries", queries, "--threads", "1",
+         "--k", str(k), "--run", stats + ".run", "--stats", stats, "-q"])
+    with open(stats) as f:
+        j = json.load(f)
     return j["latency_us"], j["settings"]["index_generation"]
 
 
