@@ -7,7 +7,8 @@ What it measures, in one run, on this machine:
     size-tiered merge policy on, as users run it): documents/s per batch, overall, and the time the
     policy's merges took,
   * single-threaded search latency (p50 / p99 / mean over the query file, `tandem search --stats`)
-    on an idle machine before and after the adds, and repeatedly *while* the adds run (each search
+    with no writer running: before the adds, after them (several segments), and on the fresh
+    one-segment build of the same documents; and repeatedly *while* the adds run (each search
     opens the snapshot in force when it starts),
   * the peer: the Lucene peer in ../shared/peers/lucene cannot add to an index in its harness, so
     the reference is our own from-scratch build of the final document set (docs/s), and the final
@@ -136,6 +137,7 @@ def main():
     fresh = os.path.join(work, "fresh")
     _, fresh_s = run([a.tandem, "index", "-q", "--threads", t, "--corpus",
                       os.path.join(work, "all.jsonl"), "--index", fresh])
+    idle_fresh, _ = search_stats(a.tandem, fresh, queries, a.k)
     runs = []
     for idx in (index, fresh):
         out_run = os.path.join(work, os.path.basename(idx) + ".run")
@@ -159,6 +161,7 @@ def main():
         "segments_at_end": segments,
         "search_idle_before_us": idle_before,
         "search_idle_after_us": idle_after,
+        "search_idle_fresh_build_us": idle_fresh,
         "search_under_load_us": {
             "runs": len(under_load),
             "p50_median": sorted(x["p50"] for x in under_load)[len(under_load) // 2] if under_load else None,
@@ -180,7 +183,8 @@ def main():
           f"fresh build {s['fresh_build_docs_per_second']:.0f} docs/s |")
     print(f"| search p50/p99 us: idle before {idle_before['p50']:.0f}/{idle_before['p99']:.0f}, "
           f"under adds {s['search_under_load_us']['p50_median']}/{s['search_under_load_us']['p99_median']}, "
-          f"idle after {idle_after['p50']:.0f}/{idle_after['p99']:.0f} ({segments} segments) | identical run: {s['identical_run']} |")
+          f"idle after {idle_after['p50']:.0f}/{idle_after['p99']:.0f} ({segments} segments), "
+          f"fresh build {idle_fresh['p50']:.0f}/{idle_fresh['p99']:.0f} (1 segment) | identical run: {s['identical_run']} |")
     print("wrote", out)
 
 

@@ -145,7 +145,11 @@ SegmentInfo write_merged_segment(const IndexReader& reader, const std::vector<st
   step(hook, "merge ids written");
   if (reader.settings().store) {
     DocStoreWriter store(segment_files::store(out_dir), threads);
-    for (const auto& l : live) store.add(reader.segments()[which[l.source]]->store()->get(l.doc));
+    // Each source is read in increasing DocId order: one block cache per source.
+    std::vector<DocStore::BlockCache> caches(which.size());
+    for (const auto& l : live) {
+      store.add(reader.segments()[which[l.source]]->store()->get(l.doc, caches[l.source]));
+    }
     store.commit();
     step(hook, "merge store written");
   }

@@ -242,5 +242,65 @@ TEST(LiveIndexProperty, RandomSequencesEqualFreshBuilds) {
   }
 }
 
+// The merge policy on manifests alone: a tier of F segments is merged (its F smallest), smaller
+// tiers wait, a segment with mostly deleted documents is rewritten alone.
+TEST(MergePolicy, MergesAFullTierOnly) {
+  index::MergePolicy policy;  // F = 10, floor 1000
+  index::Manifest m;
+  const auto seg = [](std::uint32_t docs, std::uint32_t deleted = 0) {
+    index::SegmentInfo s;
+    s.num_docs = docs;
+    s.num_deleted = deleted;
+    return s;
+  };
+  m.segments.push_back(seg(50000));
+  for (int i = 0; i < 9; ++i) m.segments.push_back(seg(100 + static_cast<std::uint32_t>(i)));
+  EXPECT_TRUE(index::next_policy_merge(m, policy).empty()) << "nine small segments: no merge";
+  m.segments.push_back(seg(999));
+  const auto merge = index::next_policy_merge(m, policy);
+  ASSERT_EQ(merge.size(), 10u);
+  EXPECT_EQ(merge.front(), 1u);  // the big segment is in another tier
+  m.segments.push_back(seg(1000, 600));
+  EXPECT_EQ(index::next_policy_merge(m, policy), std::vector<std::size_t>{11});
+}
+
+// Simulated life of an index fed in small batches: the segment count stays logarithmic and each
+// document is rewritten a logarithmic number of times.
+TEST(MergePolicy, KeepsFewSegmentsAndRewritesLittle) {
+  index::MergePolicy policy;
+  policy.segments_per_tier = 10;
+  policy.floor_docs = 1000;
+  index::Manifest m;
+  std::uint64_t added = 0, rewritten = 0;
+  std::size_t most_segments = 0;
+  for (int batch = 0; batch < 3000; ++batch) {
+    index::SegmentInfo s;
+    s.num_docs = 100;
+    m.segments.push_back(s);
+    added += 100;
+    for (auto which = index::next_policy_merge(m, policy); !which.empty();
+         which = index::next_policy_merge(m, policy)) {
+      index::SegmentInfo merged;
+      std::vector<index::SegmentInfo> kept;
+      for (std::size_t i = 0; i < m.segments.size(); ++i) {
+        if (std::find(which.begin(), which.end(), i) != which.end()) {
+          merged.num_docs += m.segments[i].num_live_docs();
+        } else {
+          kept.push_back(m.segments[i]);
+        }
+      }
+      rewritten += merged.num_docs;
+      kept.push_back(merged);
+      m.segments = kept;
+    }
+    most_segments = std::max(most_segments, m.segments.size());
+  }
+  // 300,000 documents: tiers of 1k, 10k, 100k docs (and the floor tier): at most 9 per tier + 1.
+  EXPECT_LE(most_segments, 40u);
+  // Each document is rewritten about once per tier it climbs (log10(300000 / 100) ~ 3.5).
+  EXPECT_LE(static_cast<double>(rewritten) / static_cast<double>(added), 4.0);
+  EXPECT_EQ(m.num_docs(), added);
+}
+
 }  // namespace
 }  // namespace tandem

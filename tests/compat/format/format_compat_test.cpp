@@ -70,8 +70,9 @@ TEST(FormatCompat, Version3IndexWithDeletionsSearchesLikeAFreshBuild) {
     options.bm25.length_mode = mode;
     const auto queries = io::read_queries(v3 / "queries.jsonl");
     const auto a = engine::Searcher(old_index, options).search_batch(queries, 1).results;
-    const auto b =
-        engine::Searcher(engine::Index::open(dir / "new"), options).search_batch(queries, 1).results;
+    const auto b = engine::Searcher(engine::Index::open(dir / "new"), options)
+                       .search_batch(queries, 1)
+                       .results;
     ASSERT_EQ(a.size(), b.size());
     for (std::size_t q = 0; q < a.size(); ++q) {
       ASSERT_EQ(a[q].hits.size(), b[q].hits.size()) << a[q].qid;
