@@ -279,9 +279,12 @@ std::vector<std::size_t> next_policy_merge(const Manifest& manifest, const Merge
   const double floor_docs = static_cast<double>(std::max<std::uint64_t>(1, policy.floor_docs));
   std::map<int, std::vector<std::size_t>> tiers;
   for (std::size_t s = 0; s < segs.size(); ++s) {
-    const double size = std::max(floor_docs, static_cast<double>(segs[s].num_live_docs()));
-    const int tier = static_cast<int>(
-        std::floor(std::log(size / floor_docs) / std::log(static_cast<double>(per_tier))));
+    const double size = static_cast<double>(segs[s].num_live_docs());
+    // Below the floor: tier -1. Otherwise F segments of tier t merge into one of tier >= t + 1.
+    const int tier = size < floor_docs
+                         ? -1
+                         : static_cast<int>(std::floor(std::log(size / floor_docs) /
+                                                       std::log(static_cast<double>(per_tier))));
     tiers[tier].push_back(s);
   }
   for (auto& [tier, members] : tiers) {

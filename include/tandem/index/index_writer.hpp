@@ -28,11 +28,12 @@ namespace tandem::index {
 using StepHook = std::function<void(std::string_view step)>;
 
 /// The size-tiered merge policy (Lucene's TieredMergePolicy, simplified). A segment's size is its
-/// live document count, at least floor_docs; its tier is floor(log_F(size / floor_docs)) with
-/// F = segments_per_tier. Whenever a tier holds F segments, its F smallest are merged into one
-/// (which lands in a higher tier, so an index of n documents keeps O(F log_F n) segments and every
-/// document is rewritten O(log_F n) times). A segment with more than max_deleted_fraction of its
-/// documents deleted is rewritten alone, dropping them.
+/// live document count; its tier is floor(log_F(size / floor_docs)) with F = segments_per_tier,
+/// and every segment under floor_docs is in one floor tier below tier 0. Whenever a tier holds F
+/// segments, its F smallest are merged into one, which lands in a higher tier (from the floor tier:
+/// possibly the floor tier again, until it reaches floor_docs). So an index of n documents keeps
+/// O(F log_F n) segments and a document is rewritten about log_F(n / floor_docs) + 1 times. A
+/// segment with more than max_deleted_fraction of its documents deleted is rewritten alone.
 struct MergePolicy {
   std::size_t segments_per_tier = 10;
   std::uint64_t floor_docs = 1000;
