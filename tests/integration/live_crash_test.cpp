@@ -99,6 +99,7 @@ TEST(LiveCrash, KilledWritersLoseNothingAcknowledgedAndAddNothingElse) {
   }
   int kills = 0, acknowledged = 0, rounds = 0, kinds[3] = {0, 0, 0};
   int killed_before_publish = 0, killed_after_publish = 0;
+  std::map<std::string, double> typical_us = {{"add", 60000}, {"delete", 30000}, {"merge", 60000}};
   while (kills < 110 && rounds < 400) {
     ++rounds;
     ++version;
@@ -143,9 +144,21 @@ TEST(LiveCrash, KilledWritersLoseNothingAcknowledgedAndAddNothingElse) {
               "--max-segments", std::to_string(1 + rng() % 3)};
       kinds[2]++;
     }
-    const auto delay = std::chrono::microseconds(rng() % 60000);
+    // Half of the kills anywhere in a command's typical duration, half near its end, where the
+    // publication and the clean-up after it are (the typical durations are learnt as we go).
+    double& typical = typical_us[args[0]];
+    const double at = rng() % 2 == 0 ? typical * 1.1 * (rng() % 1000) / 1000.0
+                                     : typical * (0.75 + 0.35 * (rng() % 1000) / 1000.0);
+    const auto delay = std::chrono::microseconds(static_cast<long>(at));
     bool killed = false;
+    const auto started = std::chrono::steady_clock::now();
     const bool ok = run_and_maybe_kill(args, delay, killed);
+    if (ok) {
+      const double took =
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started)
+              .count();
+      typical = 0.7 * typical + 0.3 * took;
+    }
     kills += killed;
     ASSERT_TRUE(ok || killed) << "round " << rounds << ": " << args[0] << " failed";
     const auto verify = test::run_command(test::tandem_binary().string() + " verify --index '" +
