@@ -158,6 +158,8 @@ TEST(LiveCrash, KilledWritersLoseNothingAcknowledgedAndAddNothingElse) {
           std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started)
               .count();
       typical = 0.7 * typical + 0.3 * took;
+    } else if (at >= 0.75 * typical) {
+      typical *= 1.2;  // killed near what we thought was its end: it takes longer (a busy machine)
     }
     kills += killed;
     ASSERT_TRUE(ok || killed) << "round " << rounds << ": " << args[0] << " failed";
