@@ -89,7 +89,7 @@ void add_add_command(CLI::App& app, Action& run) {
       ->capture_default_str()
       ->check(CLI::Range(2, 1000));
   cmd->add_option("--floor-docs", args->floor_docs,
-                  "Merge policy: segments below this many live documents count as this size")
+                  "Merge policy: segments below this many live documents share one floor tier")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 30));
   cmd->add_flag("--json", args->json, "Print the report as JSON");
