@@ -12,6 +12,9 @@ namespace tandem::cli {
 using Action = std::function<int()>;
 
 void add_index_command(CLI::App& app, Action& run);
+void add_add_command(CLI::App& app, Action& run);
+void add_delete_command(CLI::App& app, Action& run);
+void add_merge_command(CLI::App& app, Action& run);
 void add_search_command(CLI::App& app, Action& run);
 void add_eval_command(CLI::App& app, Action& run);
 void add_info_command(CLI::App& app, Action& run);

@@ -42,6 +42,9 @@ int run_main(int argc, char** argv) {
   app.set_version_flag("--version", "tandem " TANDEM_VERSION);
   tandem::cli::Action run;
   tandem::cli::add_index_command(app, run);
+  tandem::cli::add_add_command(app, run);
+  tandem::cli::add_delete_command(app, run);
+  tandem::cli::add_merge_command(app, run);
   tandem::cli::add_search_command(app, run);
   tandem::cli::add_eval_command(app, run);
   tandem::cli::add_info_command(app, run);

@@ -45,6 +45,51 @@ std::string to_json(const index::BuildReport& r) {
   return j.dump();
 }
 
+index::AddReport add_documents(const index::AddOptions& options, ProgressSink* progress) {
+  return index::add_documents(options, progress);
+}
+
+index::DeleteReport delete_documents(const index::DeleteOptions& options) {
+  return index::delete_documents(options);
+}
+
+index::MergeReport merge_segments(const index::MergeOptions& options, ProgressSink* progress) {
+  return index::merge_segments(options, progress);
+}
+
+namespace {
+
+json merge_json(const index::MergeReport& r) {
+  return {{"merges", r.merges},
+          {"segments_merged", r.segments_merged},
+          {"documents", r.documents},
+          {"deleted_dropped", r.deleted_dropped},
+          {"segments_after", r.segments_after},
+          {"generation", r.generation},
+          {"seconds", r.seconds}};
+}
+
+}  // namespace
+
+std::string to_json(const index::AddReport& r) {
+  json j = json::parse(to_json(r.build));
+  j["replaced"] = r.replaced;
+  j["merge"] = merge_json(r.merge);
+  return j.dump();
+}
+
+std::string to_json(const index::DeleteReport& r) {
+  const json j = {{"requested", r.requested},
+                  {"deleted", r.deleted},
+                  {"not_found", r.not_found},
+                  {"generation", r.generation}};
+  return j.dump();
+}
+
+std::string to_json(const index::MergeReport& r) {
+  return merge_json(r).dump();
+}
+
 Index Index::open(const std::filesystem::path& dir) {
   Index index;
   index.reader_ = index::IndexReader::open(dir);
@@ -75,6 +120,7 @@ std::string Index::info_json() const {
     total_bytes += bytes;
     segments.push_back({{"name", seg->info().name},
                         {"documents", seg->num_docs()},
+                        {"deleted", seg->info().num_deleted},
                         {"bytes", bytes},
                         {"fields", fields}});
     if (seg->dense() != nullptr) segments.back()["dense_vectors"] = seg->dense()->vectors().rows();

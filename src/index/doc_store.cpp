@@ -148,11 +148,20 @@ std::string DocStore::decompress_block(std::size_t block) const {
 }
 
 std::string DocStore::get(DocId doc) const {
+  BlockCache cache;
+  return std::string(get(doc, cache));
+}
+
+std::string_view DocStore::get(DocId doc, BlockCache& cache) const {
   if (doc >= num_docs_) fail(ErrorKind::not_found, "{}: no stored document {}", file_.path(), doc);
   const auto it = std::upper_bound(blocks_.begin(), blocks_.end(), doc,
                                    [](DocId d, const BlockRef& b) { return d < b.first_doc; });
   const std::size_t block = static_cast<std::size_t>(it - blocks_.begin()) - 1;
-  const std::string raw = decompress_block(block);
+  if (cache.block != block) {
+    cache.raw = decompress_block(block);
+    cache.block = block;
+  }
+  const std::string& raw = cache.raw;
   std::uint32_t count = 0;
   std::memcpy(&count, raw.data(), 4);
   const std::uint32_t i = doc - blocks_[block].first_doc;
@@ -160,7 +169,7 @@ std::string DocStore::get(DocId doc) const {
   if (i > 0) std::memcpy(&begin, raw.data() + 4 + (i - 1) * 4, 4);
   std::memcpy(&end, raw.data() + 4 + i * 4, 4);
   const std::size_t base = 4 + std::size_t{count} * 4;
-  return raw.substr(base + begin, end - begin);
+  return std::string_view(raw).substr(base + begin, end - begin);
 }
 
 void DocStore::verify() const {

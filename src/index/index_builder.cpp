@@ -22,6 +22,7 @@
 #include "tandem/text/analyzer.hpp"
 
 #include "dense_ingest.hpp"
+#include "segment_writing.hpp"
 
 namespace tandem::index {
 
@@ -335,21 +336,44 @@ std::optional<Manifest> prepare_directory(const BuildOptions& options) {
   return std::nullopt;
 }
 
-// Removes what a crashed or replaced build left behind: folders and temp files the manifest does
-// not name.
+}  // namespace
+
+std::string segment_name_for(std::uint64_t generation) {
+  return fmt::format("seg-{:06d}", generation);
+}
+
+std::string deletes_name_for(std::uint64_t generation) {
+  return fmt::format("del-{:06d}", generation);
+}
+
+NewSegmentDir::NewSegmentDir(fs::path dir) : dir_(std::move(dir)) {
+  fs::remove_all(dir_);  // a leftover of a crashed writer with the same generation
+  fs::create_directories(dir_);
+}
+
+NewSegmentDir::~NewSegmentDir() {
+  std::error_code ec;
+  if (!keep_) fs::remove_all(dir_, ec);
+}
+
 void remove_unreferenced(const fs::path& dir, const Manifest& manifest) {
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
-    const bool referenced = std::any_of(manifest.segments.begin(), manifest.segments.end(),
-                                        [&](const SegmentInfo& s) { return s.name == name; });
-    if ((name.starts_with("seg-") && !referenced) || name.starts_with("manifest.json.tmp-")) {
-      std::error_code ec;
+    const SegmentInfo* seg = manifest.find_segment(name);
+    std::error_code ec;
+    if ((name.starts_with("seg-") && seg == nullptr) || name.starts_with("manifest.json.tmp-")) {
       fs::remove_all(entry.path(), ec);
+      continue;
+    }
+    if (seg == nullptr || !entry.is_directory(ec)) continue;
+    // Inside a live segment: old deletion files and temp files of a crashed writer.
+    for (const auto& inner : fs::directory_iterator(entry.path(), ec)) {
+      const std::string file = inner.path().filename().string();
+      const bool stale_deletes = file.starts_with("del-") && file != seg->deletes;
+      if (stale_deletes || file.find(".tmp-") != std::string::npos) fs::remove(inner.path(), ec);
     }
   }
 }
-
-}  // namespace
 
 std::uint64_t index_size_bytes(const fs::path& index_dir) {
   const Manifest m = Manifest::read(index_dir);
@@ -362,58 +386,19 @@ std::uint64_t index_size_bytes(const fs::path& index_dir) {
   return total;
 }
 
-BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
-  const auto start = Clock::now();
-  BuildReport report;
-  // With no corpus, a sparse vector file is the corpus (its lines may carry text); with neither,
-  // the index is dense-only.
-  const bool sparse_is_corpus = options.corpus.empty() && options.sparse.has_value();
-  const bool dense_only = options.corpus.empty() && !sparse_is_corpus;
-  if (dense_only && options.dense_vectors.empty())
-    fail(ErrorKind::invalid_argument, "give a corpus, sparse vectors, dense vectors, or a combination");
-  if (!options.dense_vectors.empty() && !options.settings.dense)
-    fail(ErrorKind::invalid_argument, "dense vectors need dense settings (a metric)");
-  if (dense_only && options.settings.layout != FieldLayout::none)
-    fail(ErrorKind::invalid_argument, "a dense-only index has no text fields (layout 'none')");
-  // Vectors are read and checked first, so that a bad vector file fails before any other work.
-  std::optional<io::VectorSet> vectors;
-  if (!options.dense_vectors.empty())
-    vectors =
-        read_dense_input(options.dense_vectors, options.dense_ids, options.settings.dense->metric);
-  const auto files =
-      dense_only ? std::vector<fs::path>{}
-                 : list_corpus_files(sparse_is_corpus ? options.sparse->vectors : options.corpus);
-  const std::optional<Manifest> previous = prepare_directory(options);
-  fs::create_directories(options.index_dir);
-  WriteLock lock(options.index_dir);
-
-  Manifest manifest;
-  manifest.generation = previous ? previous->generation + 1 : 1;
-  manifest.created_by = "tandem " TANDEM_VERSION;
-  manifest.settings = options.settings;
-  if (dense_only) manifest.settings.store = false;
-  const std::string segment_name = fmt::format("seg-{:06d}", manifest.generation);
-  const fs::path segment_dir = options.index_dir / segment_name;
-  fs::remove_all(segment_dir);  // a leftover of a crashed build with the same generation
-  fs::create_directories(segment_dir);
-  // Until the manifest is published, an exception removes the new segment.
-  struct SegmentGuard {
-    fs::path dir;
-    bool keep = false;
-    ~SegmentGuard() {
-      std::error_code ec;
-      if (!keep) fs::remove_all(dir, ec);
-    }
-  } guard{segment_dir};
-
-  const auto analyzer = text::make_analyzer(options.settings.analyzer);
-  const auto fields = options.settings.fields();
+SegmentInfo build_segment(const BuildOptions& options, IndexSettings& settings,
+                          const std::vector<fs::path>& files, const fs::path& segment_dir,
+                          BuildReport& report, Clock::time_point start, ProgressSink* progress,
+                          io::VectorSet* vectors) {
+  const bool dense_only = files.empty() && vectors != nullptr;
+  const auto analyzer = text::make_analyzer(settings.analyzer);
+  const auto fields = settings.fields();
   const unsigned threads = resolve_threads(options.threads);
   std::vector<std::unique_ptr<WorkerState>> workers;
   for (unsigned w = 0; w < threads; ++w) {
     std::optional<fs::path> spill;
-    if (manifest.settings.store) spill = segment_dir / fmt::format("store.spill-{}", w);
-    workers.push_back(std::make_unique<WorkerState>(options.settings.layout, fields.size(), spill));
+    if (settings.store) spill = segment_dir / fmt::format("store.spill-{}", w);
+    workers.push_back(std::make_unique<WorkerState>(settings.layout, fields.size(), spill));
   }
 
   // Read, parse and analyse: the next batch is read while the current one is processed.
@@ -520,7 +505,7 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
     fail(ErrorKind::limit_exceeded, "more than {} documents in one segment", kEndDoc - 1);
   report.documents = ids.size();
   write_id_table(segment_files::ids(segment_dir), ids);
-  if (manifest.settings.store) {
+  if (settings.store) {
     for (auto& w : workers) w->spill->finish();
     DocStoreWriter store(segment_files::store(segment_dir), threads);
     for (std::size_t d = 0; d < kept.size(); ++d) {
@@ -533,7 +518,6 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
   }
 
   SegmentInfo segment;
-  segment.name = segment_name;
   segment.num_docs = static_cast<std::uint32_t>(ids.size());
   std::vector<bool> has_terms(kept.size(), false);
   for (std::size_t f = 0; f < fields.size(); ++f) {
@@ -565,16 +549,61 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
           : static_cast<std::uint64_t>(std::count(has_terms.begin(), has_terms.end(), false));
   if (vectors) {
     segment.dense_rows = write_dense_rows(segment_dir, *vectors, options.dense_vectors, ids,
-                                          *manifest.settings.dense, threads, progress);
+                                          *settings.dense, threads, progress);
   }
   io::sync_directory(segment_dir);
 
+  report.write_seconds = seconds_since(write_start);
+  return segment;
+}
+
+BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
+  const auto start = Clock::now();
+  BuildReport report;
+  // With no corpus, a sparse vector file is the corpus (its lines may carry text); with neither,
+  // the index is dense-only.
+  const bool sparse_is_corpus = options.corpus.empty() && options.sparse.has_value();
+  const bool dense_only = options.corpus.empty() && !sparse_is_corpus;
+  if (dense_only && options.dense_vectors.empty()) {
+    fail(ErrorKind::invalid_argument,
+         "give a corpus, sparse vectors, dense vectors, or a combination");
+  }
+  if (!options.dense_vectors.empty() && !options.settings.dense)
+    fail(ErrorKind::invalid_argument, "dense vectors need dense settings (a metric)");
+  if (dense_only && options.settings.layout != FieldLayout::none)
+    fail(ErrorKind::invalid_argument, "a dense-only index has no text fields (layout 'none')");
+  // Vectors are read and checked first, so that a bad vector file fails before any other work.
+  std::optional<io::VectorSet> vectors;
+  if (!options.dense_vectors.empty())
+    vectors =
+        read_dense_input(options.dense_vectors, options.dense_ids, options.settings.dense->metric);
+  const auto files =
+      dense_only ? std::vector<fs::path>{}
+                 : list_corpus_files(sparse_is_corpus ? options.sparse->vectors : options.corpus);
+  const std::optional<Manifest> previous = prepare_directory(options);
+  fs::create_directories(options.index_dir);
+  WriteLock lock(options.index_dir);
+
+  Manifest manifest;
+  manifest.generation = previous ? previous->generation + 1 : 1;
+  manifest.created_by = "tandem " TANDEM_VERSION;
+  manifest.settings = options.settings;
+  if (dense_only) manifest.settings.store = false;
+  const std::string segment_name = segment_name_for(manifest.generation);
+  const fs::path segment_dir = options.index_dir / segment_name;
+  NewSegmentDir guard(segment_dir);
+  SegmentInfo segment =
+      build_segment(options, manifest.settings, files, segment_dir, report, start, progress,
+                    vectors ? &*vectors : nullptr);
+
+  segment.name = segment_name;
+  const auto publish_start = Clock::now();
   manifest.segments.push_back(std::move(segment));
   manifest.publish(options.index_dir);
-  guard.keep = true;
+  guard.keep();
   remove_unreferenced(options.index_dir, manifest);
   report.generation = manifest.generation;
-  report.write_seconds = seconds_since(write_start);
+  report.write_seconds += seconds_since(publish_start);
   report.index_bytes = index_size_bytes(options.index_dir);
   return report;
 }

@@ -15,8 +15,8 @@ void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs,
 
 SegmentReader::SegmentReader(const fs::path& index_dir, const SegmentInfo& info,
                              const IndexSettings& settings)
-    : info_(info), field_names_(settings.fields()) {
-  const fs::path dir = index_dir / info.name;
+    : info_(info), field_names_(settings.fields()), dir_(index_dir / info.name) {
+  const fs::path& dir = dir_;
   ids_ = IdTable(segment_files::ids(dir));
   if (ids_.size() != info.num_docs) {
     fail(ErrorKind::corruption, "{}: holds {} ids, the manifest says {} documents",
@@ -51,6 +51,22 @@ SegmentReader::SegmentReader(const fs::path& index_dir, const SegmentInfo& info,
            dense_->vectors().path(), dense_->vectors().rows(), info.dense_rows);
     }
   }
+  if (!info.deletes.empty()) {
+    deletions_ = Deletions::read(dir / info.deletes, info.num_docs, fields_.size());
+    if (deletions_->count != info.num_deleted) {
+      fail(ErrorKind::corruption, "{}: holds {} deletions, the manifest says {}",
+           (dir / info.deletes).string(), deletions_->count, info.num_deleted);
+    }
+  }
+}
+
+FieldStats SegmentReader::live_stats(std::size_t f) const {
+  FieldStats s = fields_[f].lengths.stats();
+  if (deletions_) {
+    s.doc_count -= deletions_->fields[f].deleted.doc_count;
+    s.sum_total_term_freq -= deletions_->fields[f].deleted.sum_total_term_freq;
+  }
+  return s;
 }
 
 void SegmentReader::verify(ProgressSink* progress) const {
@@ -67,6 +83,21 @@ void SegmentReader::verify(ProgressSink* progress) const {
     if (progress != nullptr) progress->update("verifying " + info_.name, 3 + f, 3 + fields_.size());
   }
   if (dense_) dense_->verify(info_.num_docs);
+  if (deletions_) {
+    const fs::path path = dir_ / info_.deletes;
+    Deletions again =
+        Deletions::read(path, info_.num_docs, fields_.size(), /*verify_checksum=*/true);
+    std::vector<const TextFieldFiles*> files;
+    for (const auto& f : fields_) files.push_back(&f);
+    again.count_fields(files);
+    for (std::size_t f = 0; f < fields_.size(); ++f) {
+      if (again.fields[f].deleted != deletions_->fields[f].deleted ||
+          again.fields[f].doc_freqs != deletions_->fields[f].doc_freqs) {
+        fail(ErrorKind::corruption, "{}: statistics of the deleted documents in field {} are wrong",
+             path.string(), field_names_[f]);
+      }
+    }
+  }
 }
 
 std::shared_ptr<const IndexReader> IndexReader::open(const fs::path& dir) {
@@ -102,13 +133,14 @@ std::size_t IndexReader::field_index(std::string_view name) const {
 
 FieldStats IndexReader::field_stats(std::size_t field) const {
   FieldStats total;
-  for (const auto& s : segments_) total += s->field(field).lengths.stats();
+  for (const auto& s : segments_) total += s->live_stats(field);
   return total;
 }
 
 std::optional<DocLocation> IndexReader::find(std::string_view external_id) const {
   for (std::uint32_t s = 0; s < segments_.size(); ++s) {
-    if (const auto d = segments_[s]->ids().find(external_id)) return DocLocation{s, *d};
+    const auto d = segments_[s]->ids().find(external_id);
+    if (d && !segments_[s]->is_deleted(*d)) return DocLocation{s, *d};
   }
   return std::nullopt;
 }

@@ -56,9 +56,26 @@ dense::DenseSettings dense_from_json(const json& j) {
 
 std::uint64_t Manifest::num_docs() const {
   std::uint64_t n = 0;
-  for (const auto& s : segments) n += s.num_docs;
+  for (const auto& s : segments) n += s.num_live_docs();
   return n;
 }
+
+const SegmentInfo* Manifest::find_segment(std::string_view name) const {
+  for (const auto& s : segments) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// A file or folder name written into a manifest: no path separators, no "..".
+bool is_plain_name(const std::string& name) {
+  return !name.empty() && name.find('/') == std::string::npos &&
+         name.find("..") == std::string::npos;
+}
+
+}  // namespace
 
 std::string Manifest::to_json() const {
   json segments_json = json::array();
@@ -71,8 +88,10 @@ std::string Manifest::to_json() const {
                       {"num_postings", f.num_postings},
                       {"postings_bytes", f.postings_bytes}};
     }
-    segments_json.push_back({{"name", s.name}, {"num_docs", s.num_docs}, {"fields", fields}});
-    if (settings.dense) segments_json.back()["dense_rows"] = s.dense_rows;
+    json seg = {{"name", s.name}, {"num_docs", s.num_docs}, {"fields", fields}};
+    if (!s.deletes.empty()) seg["deletes"] = {{"file", s.deletes}, {"count", s.num_deleted}};
+    if (settings.dense) seg["dense_rows"] = s.dense_rows;
+    segments_json.push_back(std::move(seg));
   }
   json j = {
       {"format", "tandem-index"},
@@ -118,12 +137,18 @@ Manifest Manifest::from_json(std::string_view text, const std::string& source) {
     for (const json& sj : j.at("segments")) {
       SegmentInfo seg;
       seg.name = sj.at("name").get<std::string>();
-      if (seg.name.empty() || seg.name.find('/') != std::string::npos ||
-          seg.name.find("..") != std::string::npos) {
+      if (!is_plain_name(seg.name)) {
         fail(ErrorKind::corruption, "{}: invalid segment name '{}'", source, seg.name);
       }
       seg.num_docs = sj.at("num_docs").get<std::uint32_t>();
       seg.dense_rows = sj.value("dense_rows", std::uint64_t{0});
+      if (const auto d = sj.find("deletes"); d != sj.end()) {
+        seg.deletes = d->at("file").get<std::string>();
+        seg.num_deleted = d->at("count").get<std::uint32_t>();
+        if (!is_plain_name(seg.deletes) || seg.num_deleted == 0 || seg.num_deleted > seg.num_docs) {
+          fail(ErrorKind::corruption, "{}: invalid deletions of segment {}", source, seg.name);
+        }
+      }
       for (const auto& [name, fj] : sj.at("fields").items()) {
         SegmentFieldInfo f;
         f.stats.doc_count = fj.at("doc_count").get<std::uint64_t>();

@@ -56,7 +56,8 @@ void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx,
   out.clear();
   if (k == 0 || ctx.terms.empty()) return;
   const auto& segments = index_->segments();
-  // Global document frequencies: the sum over segments.
+  // Global document frequencies: the live documents' sum over segments (deleted documents are
+  // subtracted, unlike Lucene before a merge, so that scores equal a fresh build's).
   struct TermStat {
     std::uint64_t doc_freq = 0;
   };
@@ -65,7 +66,7 @@ void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx,
     for (std::size_t t = 0; t < ctx.terms.size(); ++t) {
       for (const auto& seg : segments) {
         if (const auto e = seg->field(fields_[f].field).terms.find(ctx.terms[t].term)) {
-          stats[f * ctx.terms.size() + t].doc_freq += e->doc_freq;
+          stats[f * ctx.terms.size() + t].doc_freq += seg->live_doc_freq(fields_[f].field, *e);
         }
       }
     }
@@ -79,7 +80,8 @@ void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx,
       const index::TextFieldFiles& files = seg.field(fm.field);
       for (std::size_t t = 0; t < ctx.terms.size(); ++t) {
         const auto found = files.terms.find(ctx.terms[t].term);
-        if (!found) continue;
+        // A term whose every document is deleted does not exist in a fresh build.
+        if (!found || stats[f * ctx.terms.size() + t].doc_freq == 0) continue;
         const index::TermEntry& e = *found;
         // Lucene: BoostQuery(field boost) over BoostQuery(term count): boost = count * field
         // weight.
@@ -93,7 +95,7 @@ void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx,
     }
     if (ctx.query_terms.empty()) continue;
     ctx.top.reset(k);
-    sparse::search(options_.algorithm, ctx.query_terms, ctx.top, ctx.scratch);
+    sparse::search(options_.algorithm, ctx.query_terms, ctx.top, ctx.scratch, seg.deleted_docs());
     ctx.top.copy_sorted(ctx.segment_hits);
     for (const Hit& h : ctx.segment_hits) out.push_back({{s, h.doc}, h.score});
   }

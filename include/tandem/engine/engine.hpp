@@ -13,6 +13,7 @@
 #include "tandem/core/progress.hpp"
 #include "tandem/index/index_builder.hpp"
 #include "tandem/index/index_reader.hpp"
+#include "tandem/index/index_writer.hpp"
 #include "tandem/io/query_file.hpp"
 #include "tandem/io/run_writer.hpp"
 #include "tandem/pipeline/bm25_retriever.hpp"
@@ -23,6 +24,15 @@ namespace tandem::engine {
 index::BuildReport build_index(const index::BuildOptions& options,
                                ProgressSink* progress = nullptr);
 std::string to_json(const index::BuildReport& report);
+
+/// Changes a published index (see index/index_writer.hpp and docs/live.md).
+index::AddReport add_documents(const index::AddOptions& options, ProgressSink* progress = nullptr);
+index::DeleteReport delete_documents(const index::DeleteOptions& options);
+index::MergeReport merge_segments(const index::MergeOptions& options,
+                                  ProgressSink* progress = nullptr);
+std::string to_json(const index::AddReport& report);
+std::string to_json(const index::DeleteReport& report);
+std::string to_json(const index::MergeReport& report);
 
 /// An open index. Cheap to copy (shares the reader).
 class Index {

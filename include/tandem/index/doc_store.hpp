@@ -2,6 +2,7 @@
 // blocks, so a hit can show its document.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -63,6 +64,16 @@ class DocStore {
   std::uint32_t size() const { return num_docs_; }
   /// The stored source of a document (decompresses its block).
   std::string get(DocId doc) const;
+
+  /// The last block a get(doc, cache) decompressed; keep one per reader of consecutive documents.
+  struct BlockCache {
+    std::size_t block = SIZE_MAX;
+    std::string raw;
+  };
+  /// The same, reusing `cache` when the document lies in the block it holds, so that reading
+  /// documents in increasing order (a merge) decompresses each block once. The view lives until
+  /// the cache changes.
+  std::string_view get(DocId doc, BlockCache& cache) const;
   /// Checksum, and every block decompresses to the sizes its table says.
   void verify() const;
 

@@ -9,6 +9,7 @@
 
 #include "tandem/core/progress.hpp"
 #include "tandem/dense/dense_field.hpp"
+#include "tandem/index/deletions.hpp"
 #include "tandem/index/doc_lengths.hpp"
 #include "tandem/index/doc_store.hpp"
 #include "tandem/index/id_table.hpp"
@@ -34,12 +35,28 @@ class SegmentReader {
                 const IndexSettings& settings);
 
   const SegmentInfo& info() const { return info_; }
+  /// Documents in the files, deleted ones included (DocIds are 0..num_docs()-1).
   std::uint32_t num_docs() const { return info_.num_docs; }
+  std::uint32_t num_live_docs() const { return info_.num_live_docs(); }
   const IdTable& ids() const { return ids_; }
   const DocStore* store() const { return store_ ? &*store_ : nullptr; }
   const TextFieldFiles& field(std::size_t f) const { return fields_[f]; }
   /// The dense vector field, or nullptr if the index has none.
   const dense::DenseField* dense() const { return dense_ ? &*dense_ : nullptr; }
+
+  /// The segment's deletions, or nullptr when it has none.
+  const Deletions* deletions() const { return deletions_ ? &*deletions_ : nullptr; }
+  sparse::DeletedDocs deleted_docs() const {
+    return deletions_ ? deletions_->view() : sparse::DeletedDocs();
+  }
+  bool is_deleted(DocId d) const { return deletions_ && deletions_->contains(d); }
+  /// A field's statistics over the live documents.
+  FieldStats live_stats(std::size_t f) const;
+  /// Live documents in the list of the term with dictionary entry `e` in field `f`.
+  std::uint32_t live_doc_freq(std::size_t f, const TermEntry& e) const {
+    return deletions_ ? e.doc_freq - deletions_->fields[f].deleted_doc_freq(e.postings_offset)
+                      : e.doc_freq;
+  }
 
   /// Recomputes every checksum and checks every structure: ids sorted and unique, dictionaries
   /// sorted, every posting list decodable with docs in range and increasing, each document's
@@ -49,10 +66,12 @@ class SegmentReader {
  private:
   SegmentInfo info_;
   std::vector<std::string> field_names_;
+  std::filesystem::path dir_;
   IdTable ids_;
   std::optional<DocStore> store_;
   std::vector<TextFieldFiles> fields_;
   std::optional<dense::DenseField> dense_;
+  std::optional<Deletions> deletions_;
 };
 
 /// Where a document lives.
@@ -75,12 +94,14 @@ class IndexReader {
   /// The index of a field by name; throws Error(not_found) listing the fields.
   std::size_t field_index(std::string_view name) const;
   const std::vector<std::unique_ptr<SegmentReader>>& segments() const { return segments_; }
+  /// Live documents (deleted ones excluded).
   std::uint64_t num_docs() const { return manifest_.num_docs(); }
-  /// A field's statistics summed over the segments.
+  /// A field's statistics over the live documents, summed over the segments.
   FieldStats field_stats(std::size_t field) const;
   /// The analyzer the index was built with.
   const text::Analyzer& analyzer() const { return *analyzer_; }
 
+  /// Where the live document with this id is (at most one segment holds it live), or nullopt.
   std::optional<DocLocation> find(std::string_view external_id) const;
   /// The external id of a document, decoded into `scratch`.
   std::string_view external_id(const DocLocation& at, std::string& scratch) const {

@@ -35,15 +35,22 @@ struct SegmentFieldInfo {
 };
 
 struct SegmentInfo {
-  std::string name;  // folder under the index directory
-  std::uint32_t num_docs = 0;
-  std::map<std::string, SegmentFieldInfo> fields;
+  std::string name;            // folder under the index directory
+  std::uint32_t num_docs = 0;  // documents in the segment's files, deleted ones included
+  std::map<std::string, SegmentFieldInfo> fields;  // statistics of all num_docs documents
+  /// The segment's deletion file (a file in its folder, named after the generation that wrote it;
+  /// docs/format.md, "del-NNNNNN"), or empty when no document of the segment is deleted.
+  std::string deletes;
+  std::uint32_t num_deleted = 0;
   std::uint64_t dense_rows = 0;  // documents with a dense vector
+
+  std::uint32_t num_live_docs() const { return num_docs - num_deleted; }
 };
 
 struct Manifest {
   static constexpr const char* kFileName = "manifest.json";
-  static constexpr std::uint32_t kVersion = 2;
+  /// 3: segments may carry deletions ("deletes"); 2: no deletions. Both are read.
+  static constexpr std::uint32_t kVersion = 3;
   static constexpr std::uint32_t kOldestVersion = 2;  // version 1 was a pre-release layout
 
   std::uint32_t format_version = kVersion;
@@ -52,7 +59,10 @@ struct Manifest {
   IndexSettings settings;
   std::vector<SegmentInfo> segments;
 
+  /// Live documents: the segments' documents minus their deletions.
   std::uint64_t num_docs() const;
+  /// The segment named `name`, or nullptr.
+  const SegmentInfo* find_segment(std::string_view name) const;
 
   std::string to_json() const;
   /// Parses a manifest; throws Error(corruption) naming `source` if it is malformed, and

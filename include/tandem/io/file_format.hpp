@@ -21,6 +21,7 @@ enum class FileKind : std::uint32_t {
   doc_lengths = 0x4e454c44,      // "DLEN"
   doc_ids = 0x53444944,          // "DIDS"
   doc_store = 0x45524f53,        // "SORE"
+  deletions = 0x534c4544,        // "DELS"
   test = 0x54534554,             // "TEST"
   encoder_model = 0x4c444f4d,    // "MODL": a trained text encoder (encode/text_encoder.hpp)
   dense_vectors = 0x43455644,    // "DVEC"

@@ -4,6 +4,7 @@
 #include <span>
 
 #include "tandem/core/top_k.hpp"
+#include "tandem/sparse/deleted_docs.hpp"
 #include "tandem/sparse/query/pruning.hpp"
 #include "tandem/sparse/query/query_algorithm.hpp"
 #include "tandem/sparse/query/search_scratch.hpp"
@@ -20,8 +21,9 @@ namespace tandem::sparse {
 ///
 /// Throws Error(invalid_argument) if the terms mix length modes or a list offset lies outside its
 /// postings span, Error(limit_exceeded) for more than kMaxQueryTerms terms. Allocates nothing once
-/// `scratch` is warm; scratch.stats() tells what the search did.
+/// `scratch` is warm; scratch.stats() tells what the search did. Documents in `deleted` never
+/// enter `top` (they still count in the statistics the scorers were given: the caller decides).
 void search(QueryAlgorithm algorithm, std::span<const QueryTerm> terms, TopK& top,
-            SearchScratch& scratch);
+            SearchScratch& scratch, DeletedDocs deleted = {});
 
 }  // namespace tandem::sparse

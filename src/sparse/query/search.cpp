@@ -47,8 +47,9 @@ void run(QueryAlgorithm algorithm, std::span<const QueryTerm> terms, TopK& top,
 }  // namespace
 
 void search(QueryAlgorithm algorithm, std::span<const QueryTerm> terms, TopK& top,
-            SearchScratch& scratch) {
+            SearchScratch& scratch, DeletedDocs deleted) {
   scratch.buffers().stats = SearchStats{};
+  scratch.buffers().best.set_deleted(deleted);
   if (terms.size() > kMaxQueryTerms) {
     fail(ErrorKind::limit_exceeded, "a query has {} terms; at most {} are supported", terms.size(),
          kMaxQueryTerms);

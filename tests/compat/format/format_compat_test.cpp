@@ -48,6 +48,44 @@ TEST(FormatCompat, Version2IndexSearchesLikeAFreshBuild) {
   EXPECT_EQ(old_index.document("1"), engine::Index::open(dir / "new").document("1"));
 }
 
+// Version 3 (manifest): two segments, an update and deletions. It must search exactly like a fresh
+// build of the surviving documents (tests/compat/format/README.md says how it was made).
+TEST(FormatCompat, Version3IndexWithDeletionsSearchesLikeAFreshBuild) {
+  const auto v3 = test::source_dir() / "tests" / "compat" / "format" / "v3";
+  test::TempDir dir;
+  std::filesystem::copy(v3 / "index", dir / "old", std::filesystem::copy_options::recursive);
+  const auto old_index = engine::Index::open(dir / "old");
+  EXPECT_NO_THROW(old_index.verify());
+  EXPECT_EQ(old_index.reader().manifest().format_version, 3u);
+  EXPECT_EQ(old_index.reader().segments().size(), 2u);
+  EXPECT_EQ(old_index.reader().num_docs(), 36u);
+
+  index::BuildOptions build;
+  build.corpus = v3 / "surviving.jsonl";
+  build.index_dir = dir / "new";
+  engine::build_index(build);
+  for (const auto mode : {sparse::LengthMode::lucene, sparse::LengthMode::exact}) {
+    engine::SearchOptions options;
+    options.k = 20;
+    options.bm25.length_mode = mode;
+    const auto queries = io::read_queries(v3 / "queries.jsonl");
+    const auto a = engine::Searcher(old_index, options).search_batch(queries, 1).results;
+    const auto b = engine::Searcher(engine::Index::open(dir / "new"), options)
+                       .search_batch(queries, 1)
+                       .results;
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t q = 0; q < a.size(); ++q) {
+      ASSERT_EQ(a[q].hits.size(), b[q].hits.size()) << a[q].qid;
+      for (std::size_t i = 0; i < a[q].hits.size(); ++i) {
+        EXPECT_EQ(a[q].hits[i].id, b[q].hits[i].id);
+        EXPECT_EQ(a[q].hits[i].score, b[q].hits[i].score);
+      }
+    }
+  }
+  EXPECT_FALSE(old_index.document("5").has_value());
+  EXPECT_EQ(old_index.document("1"), engine::Index::open(dir / "new").document("1"));
+}
+
 // Version 1 was the pre-release layout: support for it was dropped before any release wrote it, and
 // its fixture stays to show that such an index is refused with a clear message, not misread.
 TEST(FormatCompat, Version1IndexIsRefusedClearly) {

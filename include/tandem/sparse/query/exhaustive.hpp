@@ -13,6 +13,7 @@ namespace tandem::sparse {
 /// Scores every document of every list and offers each to `top`. Cursors are in query-term order
 /// (cursors[i].term_index() == i), so the double sum below runs in the defined summation order.
 /// O(P * m) for P postings and m terms; no pruning, no bounds: deliberately the plain loop.
+/// Documents in buf.best.deleted() are scored but not offered.
 template <ScoredCursor C>
 void exhaustive_search(std::span<C> cursors, TopK& top, QueryBuffers& buf) {
   SearchStats stats;  // counted in registers, published once at the end
@@ -30,7 +31,7 @@ void exhaustive_search(std::span<C> cursors, TopK& top, QueryBuffers& buf) {
       next = std::min(next, c.docid());
     }
     ++stats.documents_scored;
-    top.insert(current, static_cast<Score>(sum));
+    if (!buf.best.deleted().contains(current)) top.insert(current, static_cast<Score>(sum));
     current = next;
   }
   buf.stats.postings_scored += stats.postings_scored;

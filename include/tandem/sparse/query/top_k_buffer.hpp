@@ -7,6 +7,7 @@
 
 #include "tandem/core/top_k.hpp"
 #include "tandem/core/types.hpp"
+#include "tandem/sparse/deleted_docs.hpp"
 
 namespace tandem::sparse {
 
@@ -20,8 +21,16 @@ namespace tandem::sparse {
 /// Same contract as TopK for pruned document-at-a-time search: with documents offered in
 /// increasing DocId order, a document can only matter if its score is > threshold(). Initial
 /// threshold: the caller's top.threshold() (its hits are assumed to rank before ours on ties).
+///
+/// Deleted documents (set_deleted) never enter: they are dropped after the threshold test, so a
+/// search without deletions pays one predictable branch per document that beats the threshold.
+/// Skipping a document can only leave the threshold lower, so every pruning decision stays safe.
 class TopKBuffer {
  public:
+  /// The documents to drop from now on (kept across reset()).
+  void set_deleted(DeletedDocs deleted) { deleted_ = deleted; }
+  const DeletedDocs& deleted() const { return deleted_; }
+
   void reset(const TopK& top) {
     k_ = top.capacity();
     threshold_ = top.threshold();
@@ -33,7 +42,7 @@ class TopKBuffer {
 
   /// Offers a hit; returns true when this raised the threshold.
   bool insert(DocId doc, Score score) {
-    if (!(score > threshold_)) return false;
+    if (!(score > threshold_) || deleted_.contains(doc)) return false;
     hits_.push_back(Hit{doc, score});
     if (hits_.size() < k_ + k_ / 4 + 1) return false;
     return select();
@@ -61,6 +70,7 @@ class TopKBuffer {
   std::size_t k_ = 0;
   Score threshold_ = 0;
   std::vector<Hit> hits_;
+  DeletedDocs deleted_;
 };
 
 }  // namespace tandem::sparse

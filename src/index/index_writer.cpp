@@ -1,0 +1,429 @@
+#include "tandem/index/index_writer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include "tandem/core/error.hpp"
+#include "tandem/core/parallel.hpp"
+#include "tandem/index/corpus_parser.hpp"
+#include "tandem/index/doc_store.hpp"
+#include "tandem/index/id_table.hpp"
+#include "tandem/index/index_reader.hpp"
+#include "tandem/index/inverted_field.hpp"
+#include "tandem/index/segment_files.hpp"
+#include "tandem/index/sparse_field.hpp"
+#include "tandem/index/write_lock.hpp"
+#include "tandem/io/file_format.hpp"
+#include "tandem/sparse/cursor/posting_cursor.hpp"
+
+#include "segment_writing.hpp"
+
+namespace tandem::index {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+void step(const StepHook& hook, std::string_view name) {
+  if (hook) hook(name);
+}
+
+// `dir` if it holds an index (so that no write.lock is created elsewhere); throws Error(not_found).
+const fs::path& existing_index(const fs::path& dir) {
+  [[maybe_unused]] const Manifest m = Manifest::read(dir);
+  return dir;
+}
+
+// One writer's hold on an index: the write lock, the manifest in force, and a clean directory
+// (what a crashed writer left is removed on entry).
+class Session {
+ public:
+  explicit Session(fs::path dir) : dir_(std::move(dir)), lock_(existing_index(dir_)) {
+    manifest_ = Manifest::read(dir_);  // again, under the lock: the authoritative one
+    remove_unreferenced(dir_, manifest_);
+  }
+
+  const fs::path& dir() const { return dir_; }
+  const Manifest& manifest() const { return manifest_; }
+  std::shared_ptr<const IndexReader> open() const {
+    auto reader = IndexReader::open(dir_);
+    if (reader->manifest().generation != manifest_.generation)
+      fail(ErrorKind::io, "{}: the manifest changed under the write lock", dir_.string());
+    return reader;
+  }
+  // The manifest to publish next: the current one with the next generation.
+  Manifest next() const {
+    Manifest m = manifest_;
+    m.format_version = Manifest::kVersion;
+    m.generation = manifest_.generation + 1;
+    m.created_by = "tandem " TANDEM_VERSION;
+    return m;
+  }
+  void publish(Manifest m, const StepHook& hook) {
+    step(hook, "before publish");
+    m.publish(dir_);
+    manifest_ = std::move(m);
+    step(hook, "published");
+    remove_unreferenced(dir_, manifest_);
+  }
+
+ private:
+  fs::path dir_;
+  WriteLock lock_;
+  Manifest manifest_;
+};
+
+std::vector<const TextFieldFiles*> field_files(const SegmentReader& seg, std::size_t num_fields) {
+  std::vector<const TextFieldFiles*> files;
+  for (std::size_t f = 0; f < num_fields; ++f) files.push_back(&seg.field(f));
+  return files;
+}
+
+// Adds deletions to segments of `m` (whose segments are reader's, in the same order): `marks`
+// maps a segment index to DocIds to delete. Writes one new deletion file per touched segment,
+// named after m.generation; segments left without live documents are removed from m.
+void apply_deletions(const IndexReader& reader, Manifest& m,
+                     const std::map<std::size_t, std::vector<DocId>>& marks, const StepHook& hook) {
+  for (const auto& [s, docs] : marks) {
+    const SegmentReader& seg = *reader.segments()[s];
+    Deletions d = seg.deletions() != nullptr ? *seg.deletions() : Deletions(seg.num_docs());
+    for (const DocId doc : docs) d.insert(doc);
+    SegmentInfo& info = m.segments[s];
+    info.num_deleted = d.count;
+    if (d.count == info.num_docs) continue;  // dropped below
+    d.count_fields(field_files(seg, reader.field_names().size()));
+    info.deletes = deletes_name_for(m.generation);
+    d.write(reader.dir() / info.name / info.deletes);
+    step(hook, "deletes written");
+  }
+  std::erase_if(m.segments, [](const SegmentInfo& s) { return s.num_live_docs() == 0; });
+}
+
+// Writes the live documents of reader's segments `which` as one segment into `out_dir` (which
+// exists and is empty): DocIds in external-id order, posting lists re-encoded, so the files equal
+// a fresh build's of the same documents. Returns the info without its name.
+SegmentInfo write_merged_segment(const IndexReader& reader, const std::vector<std::size_t>& which,
+                                 const fs::path& out_dir, unsigned threads, const StepHook& hook) {
+  struct LiveDoc {
+    std::string id;
+    std::uint32_t source = 0;  // index into which
+    DocId doc = 0;
+  };
+  std::vector<LiveDoc> live;
+  for (std::uint32_t k = 0; k < which.size(); ++k) {
+    const SegmentReader& seg = *reader.segments()[which[k]];
+    for (DocId d = 0; d < seg.num_docs(); ++d) {
+      if (!seg.is_deleted(d)) live.push_back({seg.ids().id(d), k, d});
+    }
+  }
+  std::sort(live.begin(), live.end(),
+            [](const LiveDoc& a, const LiveDoc& b) { return a.id < b.id; });
+  for (std::size_t i = 1; i < live.size(); ++i) {
+    if (live[i].id == live[i - 1].id)
+      fail(ErrorKind::corruption, "{}: id '{}' is live in two segments", reader.dir().string(),
+           live[i].id);
+  }
+  if (live.size() >= kEndDoc)
+    fail(ErrorKind::limit_exceeded, "more than {} documents in one segment", kEndDoc - 1);
+  std::vector<std::vector<DocId>> new_doc(which.size());
+  for (std::size_t k = 0; k < which.size(); ++k)
+    new_doc[k].assign(reader.segments()[which[k]]->num_docs(), kEndDoc);
+  for (std::size_t i = 0; i < live.size(); ++i)
+    new_doc[live[i].source][live[i].doc] = static_cast<DocId>(i);
+
+  std::vector<std::string_view> ids;
+  ids.reserve(live.size());
+  for (const auto& l : live) ids.push_back(l.id);
+  write_id_table(segment_files::ids(out_dir), ids);
+  step(hook, "merge ids written");
+  if (reader.settings().store) {
+    DocStoreWriter store(segment_files::store(out_dir), threads);
+    // Each source is read in increasing DocId order: one block cache per source.
+    std::vector<DocStore::BlockCache> caches(which.size());
+    for (const auto& l : live) {
+      store.add(reader.segments()[which[l.source]]->store()->get(l.doc, caches[l.source]));
+    }
+    store.commit();
+    step(hook, "merge store written");
+  }
+
+  SegmentInfo info;
+  info.num_docs = static_cast<std::uint32_t>(live.size());
+  for (std::size_t f = 0; f < reader.field_names().size(); ++f) {
+    InvertedField inv;
+    inv.lengths.resize(live.size());
+    for (std::size_t i = 0; i < live.size(); ++i) {
+      const SegmentReader& seg = *reader.segments()[which[live[i].source]];
+      inv.lengths[i] = seg.field(f).lengths.view().lengths[live[i].doc];
+    }
+    struct TermSource {
+      std::string term;
+      std::uint32_t source;
+      TermEntry entry;
+    };
+    std::vector<TermSource> terms;
+    for (std::uint32_t k = 0; k < which.size(); ++k) {
+      reader.segments()[which[k]]->field(f).terms.for_each(
+          [&](TermId, std::string_view t, const TermEntry& e) {
+            terms.push_back({std::string(t), k, e});
+          });
+    }
+    std::sort(terms.begin(), terms.end(), [](const TermSource& a, const TermSource& b) {
+      return a.term < b.term || (a.term == b.term && a.source < b.source);
+    });
+    inv.term_starts.push_back(0);
+    inv.list_starts.push_back(0);
+    std::vector<std::pair<DocId, std::uint32_t>> postings;
+    for (std::size_t i = 0; i < terms.size();) {
+      std::size_t j = i;
+      postings.clear();
+      for (; j < terms.size() && terms[j].term == terms[i].term; ++j) {
+        const TermSource& src = terms[j];
+        const TextFieldFiles& files = reader.segments()[which[src.source]]->field(f);
+        sparse::PostingCursor cursor(files.postings.payload().data() + src.entry.postings_offset,
+                                     {src.entry.doc_freq, src.entry.total_freq});
+        for (; cursor.docid() != kEndDoc; cursor.next()) {
+          const DocId nd = new_doc[src.source][cursor.docid()];
+          if (nd != kEndDoc) postings.emplace_back(nd, cursor.freq());
+        }
+      }
+      if (!postings.empty()) {
+        if (j - i > 1) std::sort(postings.begin(), postings.end());
+        inv.term_bytes.append(terms[i].term);
+        inv.term_starts.push_back(inv.term_bytes.size());
+        for (const auto& [d, freq] : postings) {
+          inv.docs.push_back(d);
+          inv.freqs.push_back(freq);
+        }
+        inv.list_starts.push_back(inv.docs.size());
+      }
+      i = j;
+    }
+    terms = {};
+    const std::string& name = reader.field_names()[f];
+    info.fields[name] = write_inverted_field(out_dir, name, inv, threads, nullptr);
+    step(hook, "merge field written");
+  }
+  io::sync_directory(out_dir);
+  return info;
+}
+
+// Merges `which` (indexes into the session's segments) into one new segment and publishes.
+void merge_and_publish(Session& session, std::vector<std::size_t> which, unsigned threads,
+                       const StepHook& hook, MergeReport& report) {
+  const auto reader = session.open();
+  Manifest m = session.next();
+  std::sort(which.begin(), which.end());
+  std::uint64_t live = 0, deleted = 0;
+  for (const std::size_t s : which) {
+    live += m.segments[s].num_live_docs();
+    deleted += m.segments[s].num_deleted;
+  }
+  const std::string name = segment_name_for(m.generation);
+  NewSegmentDir out(session.dir() / name);
+  std::vector<SegmentInfo> kept;
+  for (std::size_t s = 0; s < m.segments.size(); ++s) {
+    if (!std::binary_search(which.begin(), which.end(), s)) kept.push_back(m.segments[s]);
+  }
+  if (live > 0) {
+    SegmentInfo merged = write_merged_segment(*reader, which, out.path(), threads, hook);
+    merged.name = name;
+    kept.push_back(std::move(merged));
+  }
+  m.segments = std::move(kept);
+  session.publish(std::move(m), hook);
+  out.keep();
+  ++report.merges;
+  report.segments_merged += which.size();
+  report.documents += live;
+  report.deleted_dropped += deleted;
+}
+
+void finish_report(const Session& session, MergeReport& report, Clock::time_point start) {
+  report.segments_after = session.manifest().segments.size();
+  report.generation = session.manifest().generation;
+  report.seconds = seconds_since(start);
+}
+
+MergeReport run_policy(Session& session, const MergePolicy& policy, unsigned threads,
+                       const StepHook& hook) {
+  const auto start = Clock::now();
+  MergeReport report;
+  for (auto which = next_policy_merge(session.manifest(), policy); !which.empty();
+       which = next_policy_merge(session.manifest(), policy)) {
+    merge_and_publish(session, std::move(which), threads, hook, report);
+  }
+  finish_report(session, report, start);
+  return report;
+}
+
+}  // namespace
+
+std::vector<std::size_t> next_policy_merge(const Manifest& manifest, const MergePolicy& policy) {
+  const auto& segs = manifest.segments;
+  for (std::size_t s = 0; s < segs.size(); ++s) {
+    if (segs[s].num_deleted > 0 &&
+        static_cast<double>(segs[s].num_deleted) >
+            policy.max_deleted_fraction * static_cast<double>(segs[s].num_docs)) {
+      return {s};
+    }
+  }
+  const std::size_t per_tier = std::max<std::size_t>(2, policy.segments_per_tier);
+  const double floor_docs = static_cast<double>(std::max<std::uint64_t>(1, policy.floor_docs));
+  std::map<int, std::vector<std::size_t>> tiers;
+  for (std::size_t s = 0; s < segs.size(); ++s) {
+    const double size = static_cast<double>(segs[s].num_live_docs());
+    // Below the floor: tier -1. Otherwise F segments of tier t merge into one of tier >= t + 1.
+    const int tier = size < floor_docs
+                         ? -1
+                         : static_cast<int>(std::floor(std::log(size / floor_docs) /
+                                                       std::log(static_cast<double>(per_tier))));
+    tiers[tier].push_back(s);
+  }
+  for (auto& [tier, members] : tiers) {
+    if (members.size() < per_tier) continue;
+    std::stable_sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
+      return segs[a].num_live_docs() < segs[b].num_live_docs();
+    });
+    members.resize(per_tier);
+    std::sort(members.begin(), members.end());
+    return members;
+  }
+  return {};
+}
+
+/// Adds, deletes and merges handle text fields only (docs/live.md): an index with a dense or a
+/// learned-sparse field is refused before anything is written.
+void require_text_only(const Manifest& m, std::string_view what) {
+  bool sparse = false;
+  for (const auto& seg : m.segments) sparse = sparse || seg.fields.count(std::string(kSparseField)) > 0;
+  if (m.settings.dense || sparse) {
+    fail(ErrorKind::unsupported,
+         "{}: this index has a {} field; adds, deletes and merges support text fields only in "
+         "this version (rebuild the index with tandem index --overwrite)",
+         what, m.settings.dense ? "dense" : "learned-sparse");
+  }
+}
+
+AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
+  const auto start = Clock::now();
+  AddReport report;
+  const auto files = list_corpus_files(options.corpus);
+  Session session(options.index_dir);
+  require_text_only(session.manifest(), "tandem add");
+  const auto reader = session.open();
+  Manifest m = session.next();
+  const std::string name = segment_name_for(m.generation);
+  NewSegmentDir out(session.dir() / name);
+  BuildOptions build;
+  build.corpus = options.corpus;
+  build.index_dir = options.index_dir;
+  build.settings = m.settings;
+  build.threads = options.threads;
+  build.skip_bad = options.skip_bad;
+  build.batch_bytes = options.batch_bytes;
+  SegmentInfo segment =
+      build_segment(build, m.settings, files, out.path(), report.build, start, progress,
+                    nullptr);
+  segment.name = name;
+  report.build.generation = m.generation - 1;
+  if (segment.num_docs == 0) return report;  // nothing to publish; `out` is removed
+  step(options.hook, "segment written");
+  const auto publish_start = Clock::now();
+
+  // Replaced documents: live ids of older segments that the new segment holds.
+  std::map<std::size_t, std::vector<DocId>> marks;
+  {
+    const IdTable added(segment_files::ids(out.path()));
+    std::string scratch;
+    for (DocId d = 0; d < added.size(); ++d) {
+      if (const auto at = reader->find(added.id(d, scratch))) {
+        marks[at->segment].push_back(at->doc);
+        ++report.replaced;
+      }
+    }
+  }
+  apply_deletions(*reader, m, marks, options.hook);
+  m.segments.push_back(std::move(segment));
+  const std::uint64_t generation = m.generation;
+  session.publish(std::move(m), options.hook);
+  out.keep();
+  report.build.generation = generation;
+  report.build.write_seconds += seconds_since(publish_start);
+  report.build.index_bytes = index_size_bytes(options.index_dir);
+  if (options.auto_merge) {
+    report.merge =
+        run_policy(session, options.policy, resolve_threads(options.threads), options.hook);
+  } else {
+    finish_report(session, report.merge, Clock::now());
+  }
+  return report;
+}
+
+DeleteReport delete_documents(const DeleteOptions& options) {
+  Session session(options.index_dir);
+  require_text_only(session.manifest(), "tandem delete");
+  const auto reader = session.open();
+  DeleteReport report;
+  std::vector<std::string> ids = options.ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  report.requested = ids.size();
+  std::map<std::size_t, std::vector<DocId>> marks;
+  for (const auto& id : ids) {
+    if (const auto at = reader->find(id)) {
+      marks[at->segment].push_back(at->doc);
+      ++report.deleted;
+    } else {
+      ++report.not_found;
+    }
+  }
+  report.generation = session.manifest().generation;
+  if (report.deleted == 0) return report;
+  Manifest m = session.next();
+  apply_deletions(*reader, m, marks, options.hook);
+  report.generation = m.generation;
+  session.publish(std::move(m), options.hook);
+  return report;
+}
+
+MergeReport merge_segments(const MergeOptions& options, ProgressSink* progress) {
+  (void)progress;
+  const auto start = Clock::now();
+  Session session(options.index_dir);
+  require_text_only(session.manifest(), "tandem merge");
+  const unsigned threads = resolve_threads(options.threads);
+  const std::size_t max_segments = std::max<std::size_t>(1, options.max_segments);
+  MergeReport report;
+  const auto& segs = session.manifest().segments;
+  if (segs.size() > max_segments) {
+    std::vector<std::size_t> order(segs.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return segs[a].num_live_docs() < segs[b].num_live_docs();
+    });
+    order.resize(segs.size() - max_segments + 1);
+    merge_and_publish(session, std::move(order), threads, options.hook, report);
+  }
+  // Then every segment that still has deletions is rewritten alone.
+  for (;;) {
+    const auto& now = session.manifest().segments;
+    const auto it = std::find_if(now.begin(), now.end(),
+                                 [](const SegmentInfo& s) { return s.num_deleted > 0; });
+    if (it == now.end()) break;
+    merge_and_publish(session, {static_cast<std::size_t>(it - now.begin())}, threads, options.hook,
+                      report);
+  }
+  finish_report(session, report, start);
+  return report;
+}
+
+}  // namespace tandem::index
