@@ -59,8 +59,10 @@ int run_index(const IndexArgs& a) {
   if (a.quiet) return 0;
   const double secs = r.read_seconds + r.write_seconds;
   fmt::print("indexed {} documents from {} into {} in {:.1f} s ({:.0f} docs/s)\n", r.documents,
-             !a.corpus.empty() ? a.corpus : !a.sparse.empty() ? a.sparse : a.dense.vectors, a.index, secs,
-             secs > 0 ? static_cast<double>(r.documents) / secs : 0.0);
+             !a.corpus.empty()   ? a.corpus
+             : !a.sparse.empty() ? a.sparse
+                                 : a.dense.vectors,
+             a.index, secs, secs > 0 ? static_cast<double>(r.documents) / secs : 0.0);
   fmt::print(
       "  {} terms, {} postings, {:.2f} bytes/posting, index {:.1f} MB\n", r.terms, r.postings,
       r.postings > 0 ? static_cast<double>(r.postings_bytes) / static_cast<double>(r.postings)
@@ -90,9 +92,9 @@ void add_index_command(CLI::App& app, Action& run) {
       "index\n"
       "does not depend on thread scheduling. Example:\n"
       "  tandem index --corpus data/scifact/corpus.jsonl.gz --index out/scifact");
-  cmd->add_option(
-      "--corpus", args->corpus,
-      "JSONL file (.jsonl or .jsonl.gz) or a directory of them (optional with --sparse or --dense)");
+  cmd->add_option("--corpus", args->corpus,
+                  "JSONL file (.jsonl or .jsonl.gz) or a directory of them (optional with --sparse "
+                  "or --dense)");
   cmd->add_option("--sparse", args->sparse,
                   "Learned-sparse vectors (JSONL {\"id\",\"vector\":{term: weight}} or "
                   "{\"id\",\"indices\",\"values\"}); alone, the file is the corpus too");

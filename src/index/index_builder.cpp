@@ -592,9 +592,8 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
   const std::string segment_name = segment_name_for(manifest.generation);
   const fs::path segment_dir = options.index_dir / segment_name;
   NewSegmentDir guard(segment_dir);
-  SegmentInfo segment =
-      build_segment(options, manifest.settings, files, segment_dir, report, start, progress,
-                    vectors ? &*vectors : nullptr);
+  SegmentInfo segment = build_segment(options, manifest.settings, files, segment_dir, report, start,
+                                      progress, vectors ? &*vectors : nullptr);
 
   segment.name = segment_name;
   const auto publish_start = Clock::now();

@@ -304,7 +304,8 @@ std::vector<std::size_t> next_policy_merge(const Manifest& manifest, const Merge
 /// learned-sparse field is refused before anything is written.
 void require_text_only(const Manifest& m, std::string_view what) {
   bool sparse = false;
-  for (const auto& seg : m.segments) sparse = sparse || seg.fields.count(std::string(kSparseField)) > 0;
+  for (const auto& seg : m.segments)
+    sparse = sparse || seg.fields.count(std::string(kSparseField)) > 0;
   if (m.settings.dense || sparse) {
     fail(ErrorKind::unsupported,
          "{}: this index has a {} field; adds, deletes and merges support text fields only in "
@@ -331,8 +332,7 @@ AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
   build.skip_bad = options.skip_bad;
   build.batch_bytes = options.batch_bytes;
   SegmentInfo segment =
-      build_segment(build, m.settings, files, out.path(), report.build, start, progress,
-                    nullptr);
+      build_segment(build, m.settings, files, out.path(), report.build, start, progress, nullptr);
   segment.name = name;
   report.build.generation = m.generation - 1;
   if (segment.num_docs == 0) return report;  // nothing to publish; `out` is removed

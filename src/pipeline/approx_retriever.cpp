@@ -15,7 +15,8 @@ sparse::approx::ForwardVectors read_forward_vectors(const index::SparseFieldFile
   const std::byte* base = field.postings.payload().data();
   // Two passes over the lists: count per document, then place (terms ascending per document).
   field.terms.for_each([&](TermId, std::string_view, const index::TermEntry& e) {
-    for (sparse::PostingCursor c(base + e.postings_offset, {e.doc_freq, e.total_freq}); c.docid() != kEndDoc; c.next())
+    for (sparse::PostingCursor c(base + e.postings_offset, {e.doc_freq, e.total_freq});
+         c.docid() != kEndDoc; c.next())
       ++f.doc_starts[c.docid() + 1];
   });
   for (std::size_t d = 0; d < num_docs; ++d) f.doc_starts[d + 1] += f.doc_starts[d];
@@ -23,7 +24,8 @@ sparse::approx::ForwardVectors read_forward_vectors(const index::SparseFieldFile
   f.impacts.resize(f.doc_starts.back());
   std::vector<std::uint64_t> at(f.doc_starts.begin(), f.doc_starts.end() - 1);
   field.terms.for_each([&](TermId t, std::string_view, const index::TermEntry& e) {
-    for (sparse::PostingCursor c(base + e.postings_offset, {e.doc_freq, e.total_freq}); c.docid() != kEndDoc; c.next()) {
+    for (sparse::PostingCursor c(base + e.postings_offset, {e.doc_freq, e.total_freq});
+         c.docid() != kEndDoc; c.next()) {
       const std::uint64_t p = at[c.docid()]++;
       f.terms[p] = t;
       f.impacts[p] = c.freq();
