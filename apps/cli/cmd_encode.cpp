@@ -1,7 +1,7 @@
 // `tandem encode`: turns a corpus or a query file into vectors with a model — a trained GloVe-SIF
-// or LSA model file (over text), or a BERT model folder (over token ids, until the WordPiece
-// tokenizer lands) with a dense pooling or the SPLADE head — and writes them in the formats the
-// index ingests: JSONL {"id","vector":[...]} or .npy for dense vectors, Anserini's
+// or LSA model file (over text), or a BERT model folder (over text, tokenised with WordPiece, or
+// over pre-tokenised ids) with a dense pooling or the SPLADE head — and writes them in the formats
+// the index ingests: JSONL {"id","vector":[...]} or .npy for dense vectors, Anserini's
 // JsonVectorCollection {"id","vector":{"token":weight}} for sparse ones.
 #include <algorithm>
 #include <chrono>
@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -20,6 +21,7 @@
 #include "tandem/encode/text_encoder.hpp"
 #include "tandem/io/line_reader.hpp"
 #include "tandem/io/text_file_writer.hpp"
+#include "tandem/text/wordpiece.hpp"
 
 #include "commands.hpp"
 #include "terminal_progress.hpp"
@@ -41,6 +43,7 @@ struct EncodeArgs {
   std::string activation = "log1p_relu";
   std::size_t top_k = 0;
   std::string vocab;
+  std::size_t max_length = 0;
   std::string gemm = "blas";
   std::string stats;
   bool quiet = false;
@@ -191,11 +194,74 @@ Stats encode_texts(const EncodeArgs& a, const encode::TextEncoder& model, unsign
   return stats;
 }
 
+// BERT input: either pre-tokenised sequences (input_ids, type_ids) or texts to tokenise.
 struct TokenRecords {
   std::vector<std::string> ids;
   std::vector<std::vector<std::uint32_t>> input_ids;
   std::vector<std::vector<std::uint32_t>> type_ids;
+  std::vector<std::string> texts;
 };
+
+// True if the first non-blank line of `path` is a JSON object with "input_ids" (pre-tokenised
+// input); anything else (corpus JSONL, queries TSV/JSONL) is text.
+bool has_token_ids(const std::string& path) {
+  io::LineReader reader(path);
+  std::string_view line;
+  while (reader.next(line)) {
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    return j.is_object() && j.contains("input_ids");
+  }
+  return false;
+}
+
+// Turns text into [CLS] pieces... [SEP], at most `max_length` ids: the pieces past max_length - 2
+// are dropped (Hugging Face's truncation of a single sequence).
+struct TextTokenizer {
+  text::WordPieceTokenizer wordpiece;
+  std::uint32_t cls = 0, sep = 0;
+  std::size_t max_length = 0;
+
+  void tokenize(std::string_view text, std::vector<std::uint32_t>& ids) const {
+    ids.clear();
+    ids.push_back(cls);
+    wordpiece.encode(text, ids);
+    if (ids.size() > max_length - 1) ids.resize(max_length - 1);
+    ids.push_back(sep);
+  }
+};
+
+TextTokenizer load_text_tokenizer(const EncodeArgs& a, const std::filesystem::path& dir,
+                                  const encode::BertConfig& config) {
+  const std::filesystem::path path =
+      a.vocab.empty() ? dir / "vocab.txt" : std::filesystem::path(a.vocab);
+  if (!std::filesystem::exists(path)) {
+    fail(ErrorKind::not_found,
+         "{}: no such file; BERT over text needs the model's WordPiece vocabulary "
+         "(--vocab FILE, default vocab.txt in the model folder)",
+         path.string());
+  }
+  TextTokenizer t{text::WordPieceTokenizer::from_file(path), 0, 0, 0};
+  const auto cls = t.wordpiece.id("[CLS]"), sep = t.wordpiece.id("[SEP]");
+  if (!cls || !sep) {
+    fail(ErrorKind::invalid_argument, "{}: the vocabulary has no [CLS] or no [SEP] token",
+         path.string());
+  }
+  if (t.wordpiece.size() > config.vocab_size) {
+    fail(ErrorKind::invalid_argument,
+         "{}: {} tokens, more than the model's vocab_size {} (config.json)", path.string(),
+         t.wordpiece.size(), config.vocab_size);
+  }
+  t.cls = *cls;
+  t.sep = *sep;
+  t.max_length = a.max_length == 0 ? config.max_position_embeddings : a.max_length;
+  if (t.max_length < 2 || t.max_length > config.max_position_embeddings) {
+    fail(ErrorKind::invalid_argument,
+         "--max-length {}: must be between 2 and the model's max_position_embeddings ({})",
+         t.max_length, config.max_position_embeddings);
+  }
+  return t;
+}
 
 // Pre-tokenised input: JSONL {"id": ..., "input_ids": [...], "token_type_ids": [...]?}.
 TokenRecords read_token_records(const std::string& path) {
@@ -244,11 +310,23 @@ Stats encode_tokens(const EncodeArgs& a, const std::filesystem::path& dir, unsig
   const auto model = encode::BertModel::load(
       dir, {.gemm = a.gemm == "loop" ? encode::GemmBackend::loop : encode::GemmBackend::blas,
             .mlm_head = splade});
-  std::string vocab_path = a.vocab;
-  if (vocab_path.empty() && std::filesystem::exists(dir / "vocab.txt")) {
-    vocab_path = (dir / "vocab.txt").string();
+  const bool text_input = !has_token_ids(a.input);
+  std::optional<TextTokenizer> tokenizer;
+  std::vector<std::string> vocab;  // SPLADE keys
+  if (text_input) {
+    tokenizer = load_text_tokenizer(a, dir, model.config());
+    if (splade) {
+      for (std::uint32_t id = 0; id < tokenizer->wordpiece.size(); ++id) {
+        vocab.emplace_back(tokenizer->wordpiece.token(id));
+      }
+    }
+  } else {
+    std::string vocab_path = a.vocab;
+    if (vocab_path.empty() && std::filesystem::exists(dir / "vocab.txt")) {
+      vocab_path = (dir / "vocab.txt").string();
+    }
+    vocab = read_vocab(vocab_path);
   }
-  const auto vocab = read_vocab(vocab_path);
   const encode::SpladeOptions splade_options{
       .activation = a.activation == "log1p_log1p_relu" ? encode::SpladeActivation::log1p_log1p_relu
                                                        : encode::SpladeActivation::log1p_relu,
@@ -257,7 +335,14 @@ Stats encode_tokens(const EncodeArgs& a, const std::filesystem::path& dir, unsig
 
   Stats stats;
   auto start = std::chrono::steady_clock::now();
-  const TokenRecords records = read_token_records(a.input);
+  TokenRecords records;
+  if (text_input) {
+    TextRecords texts = read_text_records(a.input, &progress);
+    records.ids = std::move(texts.ids);
+    records.texts = std::move(texts.texts);
+  } else {
+    records = read_token_records(a.input);
+  }
   stats.read_seconds = seconds_since(start);
   start = std::chrono::steady_clock::now();
   const double cpu_start = cpu_seconds();
@@ -266,13 +351,22 @@ Stats encode_tokens(const EncodeArgs& a, const std::filesystem::path& dir, unsig
   VectorWriter writer(a.output, wants_npy(a), n, dims);
   std::vector<float> dense(kWindow * dims);
   std::vector<encode::SparseVector> sparse(kWindow);
+  std::vector<std::size_t> lengths(kWindow);
   for (std::size_t first = 0; first < n; first += kWindow) {
     const std::size_t count = std::min(kWindow, n - first);
     parallel_for((count + batch - 1) / batch, threads, [&](std::size_t chunk, unsigned) {
       const std::size_t begin = chunk * batch, end = std::min(count, begin + batch);
+      std::vector<std::vector<std::uint32_t>> tokenized(text_input ? end - begin : 0);
       std::vector<encode::TokenSequence> sequences;
       for (std::size_t i = begin; i < end; ++i) {
-        sequences.push_back({records.input_ids[first + i], records.type_ids[first + i]});
+        if (text_input) {
+          auto& ids = tokenized[i - begin];
+          tokenizer->tokenize(records.texts[first + i], ids);
+          sequences.push_back({ids, {}});
+        } else {
+          sequences.push_back({records.input_ids[first + i], records.type_ids[first + i]});
+        }
+        lengths[i] = sequences.back().ids.size();
       }
       encode::HiddenStates hidden;
       try {
@@ -296,7 +390,7 @@ Stats encode_tokens(const EncodeArgs& a, const std::filesystem::path& dir, unsig
       } else {
         writer.dense(records.ids[first + i], std::span<const float>(dense.data() + i * dims, dims));
       }
-      stats.tokens += records.input_ids[first + i].size();
+      stats.tokens += lengths[i];
     }
     progress.update("encoding", first + count, n);
   }
@@ -388,11 +482,12 @@ void add_encode_command(CLI::App& app, Action& run) {
       "        length, so inner product = cosine.\n"
       "  bert:DIR / DIR  a Hugging Face BERT folder (config.json + model.safetensors [+ "
       "vocab.txt])\n"
-      "        over pre-tokenised input: JSONL {\"id\", \"input_ids\": [...], "
-      "\"token_type_ids\"?}\n"
-      "        with [CLS] ... [SEP] included (tokenising text inside tandem comes with the\n"
-      "        WordPiece tokenizer). --head cls|mean gives dense vectors, --head splade sparse\n"
-      "        ones over the vocabulary (keys: vocab.txt tokens, else the ids).\n\n"
+      "        over text (the same inputs; tokenised with BERT's uncased WordPiece and the\n"
+      "        vocabulary of --vocab, default DIR/vocab.txt, as [CLS] ... [SEP], truncated to\n"
+      "        --max-length tokens) or over pre-tokenised JSONL {\"id\", \"input_ids\": [...],\n"
+      "        \"token_type_ids\"?} with [CLS] ... [SEP] included (used as given). --head\n"
+      "        cls|mean gives dense vectors, --head splade sparse ones over the vocabulary\n"
+      "        (keys: vocab.txt tokens, else the ids).\n\n"
       "Output (--output): .npy (float32 [n, dims], ids in <stem>.ids.txt) or JSONL\n"
       "{\"id\",\"vector\":[...]}; sparse vectors as Anserini's JsonVectorCollection\n"
       "{\"id\",\"vector\":{\"token\":weight}}. Written atomically.");
@@ -402,8 +497,8 @@ void add_encode_command(CLI::App& app, Action& run) {
       "  tandem encode --model lsa:scifact.lsa --input data/scifact/corpus.jsonl.gz --output "
       "d.npy\n"
       "  tandem encode --model ../shared/models/tiny-random-bert --head splade --top-k 128 \\\n"
-      "      --vocab ../shared/models/bert-base-uncased-vocab/vocab.txt --input ids.jsonl --output "
-      "s.jsonl");
+      "      --vocab ../shared/models/bert-base-uncased-vocab/vocab.txt \\\n"
+      "      --input data/scifact/queries.test.tsv --output s.jsonl");
   cmd->add_option("--model,-m", a->model, "glove:FILE, lsa:FILE, bert:DIR, or a file / folder")
       ->required();
   cmd->add_option("--input,-i", a->input, "Corpus or queries (plain or gzipped)")->required();
@@ -424,7 +519,13 @@ void add_encode_command(CLI::App& app, Action& run) {
       ->capture_default_str();
   cmd->add_option("--top-k", a->top_k, "SPLADE: keep the k largest weights (0 = all)")
       ->capture_default_str();
-  cmd->add_option("--vocab", a->vocab, "SPLADE: vocab.txt naming the dimensions");
+  cmd->add_option("--vocab", a->vocab,
+                  "BERT: vocab.txt for tokenising text and naming SPLADE's dimensions "
+                  "(default: DIR/vocab.txt)");
+  cmd->add_option("--max-length", a->max_length,
+                  "BERT over text: at most this many tokens, [CLS] and [SEP] included; longer "
+                  "texts are truncated (0 = the model's max_position_embeddings)")
+      ->capture_default_str();
   cmd->add_option("--gemm", a->gemm, "BERT: blas (OpenBLAS) or loop (plain loops, for comparison)")
       ->check(CLI::IsMember({"blas", "loop"}))
       ->capture_default_str();
