@@ -34,7 +34,7 @@ sparse::approx::ForwardVectors read_forward_vectors(const index::SparseFieldFile
   return f;
 }
 
-ApproxRetriever::ApproxRetriever(std::shared_ptr<const index::IndexReader> index,
+ApproxRetriever::ApproxRetriever(const std::shared_ptr<const index::IndexReader>& index,
                                  const sparse::approx::SeismicBuildParams& params)
     : index_(index), fields_(index, ImpactOptions{}) {
   const auto start = std::chrono::steady_clock::now();

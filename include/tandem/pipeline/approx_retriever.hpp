@@ -29,7 +29,7 @@ class ApproxRetriever {
  public:
   /// Builds the approximate index of every segment (params.threads threads). Throws
   /// Error(not_found) if the index has no sparse field.
-  ApproxRetriever(std::shared_ptr<const index::IndexReader> index,
+  ApproxRetriever(const std::shared_ptr<const index::IndexReader>& index,
                   const sparse::approx::SeismicBuildParams& params);
 
   /// The approximate top `k` for a weighted query, in result order.
