@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "tandem/core/error.hpp"
 #include "tandem/engine/engine.hpp"
 
 #include "commands.hpp"
@@ -23,6 +24,11 @@ struct AddArgs {
   std::uint64_t floor_docs = 1000;
   bool json = false;
   bool quiet = false;
+  std::string sparse;
+  std::string impact_quantization = "auto";
+  double impact_scale = 1.0;
+  std::string dense;
+  std::string dense_ids;
 };
 
 int run_add(const AddArgs& a) {
@@ -35,6 +41,17 @@ int run_add(const AddArgs& a) {
   options.policy.segments_per_tier = a.segments_per_tier;
   options.policy.floor_docs = a.floor_docs;
   options.hook = step_hook_from_environment();
+  if (!a.sparse.empty()) {
+    options.sparse = index::SparseFieldOptions{
+        a.sparse, index::parse_impact_quantization(a.impact_quantization), a.impact_scale, {}};
+  }
+  options.dense_vectors = a.dense;
+  options.dense_ids = a.dense_ids;
+  if (!a.dense_ids.empty() && a.dense.empty())
+    fail(ErrorKind::invalid_argument, "--dense-ids needs --dense VECTORS");
+  if (a.corpus.empty() && a.sparse.empty() && a.dense.empty())
+    fail(ErrorKind::invalid_argument,
+         "give --corpus FILE, --sparse FILE, --dense FILE, or a combination");
   TerminalProgress progress;
   const index::AddReport r = engine::add_documents(options, a.quiet ? nullptr : &progress);
   if (a.json) {
@@ -46,8 +63,12 @@ int run_add(const AddArgs& a) {
   fmt::print(
       "added {} documents ({} replaced) from {} to {} in {:.2f} s ({:.0f} docs/s), "
       "generation {}\n",
-      r.build.documents, r.replaced, a.corpus, a.index, secs,
-      secs > 0 ? static_cast<double>(r.build.documents) / secs : 0.0, r.build.generation);
+      r.build.documents, r.replaced,
+      !a.corpus.empty()   ? a.corpus
+      : !a.sparse.empty() ? a.sparse
+                          : a.dense,
+      a.index, secs, secs > 0 ? static_cast<double>(r.build.documents) / secs : 0.0,
+      r.build.generation);
   if (r.merge.merges > 0) {
     fmt::print("  merged {} segments in {} merges ({} documents, {} deleted dropped) in {:.2f} s\n",
                r.merge.segments_merged, r.merge.merges, r.merge.documents, r.merge.deleted_dropped,
@@ -72,11 +93,30 @@ void add_add_command(CLI::App& app, Action& run) {
       "id is already in the index replaces it (delete + add in one atomic publish). Searches see\n"
       "the index before or after the add, never in between; when the command returns, the change\n"
       "is durable. Afterwards the size-tiered merge policy merges small segments (see\n"
-      "docs/live.md). Example:\n"
-      "  tandem add --index out/scifact --corpus new-docs.jsonl");
+      "docs/live.md). The index's learned-sparse and dense fields take the new documents'\n"
+      "vectors from --sparse and --dense (same quantisation, dimension, metric, graph and codes\n"
+      "as the index); a document without a vector is not found through that field. Examples:\n"
+      "  tandem add --index out/scifact --corpus new-docs.jsonl\n"
+      "  tandem add --index out/hybrid --corpus new.jsonl --sparse new.splade.jsonl \\\n"
+      "      --dense new.npy --dense-ids new.ids");
   cmd->add_option("--corpus", args->corpus,
-                  "JSONL file (.jsonl or .jsonl.gz) or a directory of them, as for `index`")
-      ->required();
+                  "JSONL file (.jsonl or .jsonl.gz) or a directory of them, as for `index` "
+                  "(optional with --sparse, which is then the corpus, or --dense for a dense-only "
+                  "index)");
+  cmd->add_option("--sparse", args->sparse,
+                  "Learned-sparse vectors of the added documents (as for `index`)");
+  cmd->add_option("--impact-quantization", args->impact_quantization,
+                  "Only when the index has no sparse field yet (else the index's settings apply): "
+                  "auto, integer, u8, u16, float")
+      ->capture_default_str();
+  cmd->add_option("--impact-scale", args->impact_scale,
+                  "Only when the index has no sparse field yet: integer impact = round(w x scale)")
+      ->capture_default_str();
+  cmd->add_option("--dense", args->dense,
+                  "Dense vectors of the added documents (.npy, .fvecs or JSONL; the index must "
+                  "have a dense field of the same dimension)");
+  cmd->add_option("--dense-ids", args->dense_ids,
+                  "Ids of the --dense rows, one per line (else the file's own ids)");
   cmd->add_option("--index", args->index, "An existing index directory")->required();
   cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores)")
       ->capture_default_str();

@@ -16,7 +16,14 @@ What it measures, in one run, on this machine:
 Timings are noisy on a shared 2-core machine; the search under load competes with the writer for
 the same cores, which is the point.
 
+Dense mode (--dense-dim D): every document also gets a seeded random D-dimensional vector (.npy
+with an id file per batch), the index has a dense field (--metric, --hnsw: graph built for every
+new segment and rebuilt by merges), and the final live index must also return the same dense-exact
+run as the fresh build.
+
 Usage:
+  /usr/bin/python3 bench/macro/live_index.py --name scifact-dense128 --corpus ../shared/data/scifact/corpus.jsonl \
+      --queries ../shared/data/scifact/queries.jsonl --initial 2183 --batch 500 --dense-dim 128 --hnsw
   /usr/bin/python3 bench/macro/live_index.py --name scifact --corpus ../shared/data/scifact/corpus.jsonl \
       --queries ../shared/data/scifact/queries.jsonl --initial 2000 --batch 500
   /usr/bin/python3 bench/macro/live_index.py --name syn200k --corpus /tmp/pc/syn1M.jsonl --limit 200000 \
@@ -57,6 +64,25 @@ def read_lines(path, limit):
     return out
 
 
+def write_dense(path, ids, dim, seed):
+    """Seeded random vectors for `ids`: path.npy and path.ids; returns the tandem options."""
+    import numpy as np  # only the dense mode needs it
+
+    rng = np.random.default_rng(seed)
+    np.save(path + ".npy", rng.standard_normal((len(ids), dim), dtype=np.float32))
+    with open(path + ".ids", "w") as f:
+        f.write("".join(i + "\n" for i in ids))
+    return ["--dense", path + ".npy", "--dense-ids", path + ".ids"]
+
+
+def doc_ids(lines):
+    out = []
+    for line in lines:
+        j = json.loads(line)
+        out.append(str(j.get("_id", j.get("id", j.get("docid")))))
+    return out
+
+
 def search_stats(tandem, index, queries, k):
     stats = os.path.join(os.path.dirname(index), f"stats.{threading.get_ident()}.json")
     run([tandem, "search", "--index", index, "--queries", queries, "--threads", "1",
@@ -80,6 +106,9 @@ def main():
     ap.add_argument("--work", default="/tmp/tandem-bench-live")
     ap.add_argument("--tandem", default=os.path.join(ROOT, "build/release/apps/cli/tandem"))
     ap.add_argument("--out", default=None)
+    ap.add_argument("--dense-dim", type=int, default=0, help="add a dense field of this dimension")
+    ap.add_argument("--metric", default="ip")
+    ap.add_argument("--hnsw", action="store_true", help="dense mode: build HNSW graphs")
     a = ap.parse_args()
 
     work = os.path.join(a.work, a.name)
@@ -103,11 +132,35 @@ def main():
             f.writelines(b)
     with open(os.path.join(work, "all.jsonl"), "w") as f:
         f.writelines(docs)
+    # Dense mode: vectors per part (the fresh build gets the same rows: same seeds, concatenated).
+    dense_opts = {}
+    dense_settings = []
+    if a.dense_dim:
+        import numpy as np
+
+        parts = [("initial", initial)] + [(f"batch{i:04d}", b) for i, b in enumerate(batches)]
+        all_vecs, all_ids = [], []
+        for n, (stem, lines) in enumerate(parts):
+            ids = doc_ids(lines)
+            dense_opts[stem] = write_dense(os.path.join(work, stem), ids, a.dense_dim, 1000 + n)
+            all_vecs.append(np.load(os.path.join(work, stem + ".npy")))
+            all_ids += ids
+        np.save(os.path.join(work, "all.npy"), np.concatenate(all_vecs))
+        with open(os.path.join(work, "all.ids"), "w") as f:
+            f.write("".join(i + "\n" for i in all_ids))
+        dense_opts["all"] = ["--dense", os.path.join(work, "all.npy"), "--dense-ids",
+                             os.path.join(work, "all.ids")]
+        dense_settings = ["--metric", a.metric] + (["--hnsw"] if a.hnsw else [])
+        dq = np.random.default_rng(7).standard_normal((100, a.dense_dim), dtype=np.float32)
+        with open(os.path.join(work, "dense_queries.jsonl"), "w") as f:
+            for i, v in enumerate(dq):
+                f.write(json.dumps({"id": f"q{i}", "vector": [float(x) for x in v]}) + "\n")
 
     index = os.path.join(work, "live")
     t = str(a.threads)
     _, initial_s = run([a.tandem, "index", "-q", "--threads", t, "--corpus",
-                        os.path.join(work, "initial.jsonl"), "--index", index])
+                        os.path.join(work, "initial.jsonl"), "--index", index]
+                       + dense_opts.get("initial", []) + dense_settings)
     idle_before, _ = search_stats(a.tandem, index, queries, a.k)
 
     # Adds in a background thread; searches in a loop meanwhile.
@@ -116,7 +169,9 @@ def main():
 
     def add_all():
         for p in paths:
-            out, secs = run([a.tandem, "add", "--json", "--threads", t, "--index", index, "--corpus", p])
+            stem = os.path.basename(p)[: -len(".jsonl")]
+            out, secs = run([a.tandem, "add", "--json", "--threads", t, "--index", index, "--corpus", p]
+                            + dense_opts.get(stem, []))
             r = json.loads(out)
             adds.append({"documents": r["documents"], "wall_seconds": secs,
                          "segment_seconds": r["seconds"], "merge_seconds": r["merge"]["seconds"],
@@ -136,7 +191,8 @@ def main():
 
     fresh = os.path.join(work, "fresh")
     _, fresh_s = run([a.tandem, "index", "-q", "--threads", t, "--corpus",
-                      os.path.join(work, "all.jsonl"), "--index", fresh])
+                      os.path.join(work, "all.jsonl"), "--index", fresh]
+                     + dense_opts.get("all", []) + dense_settings)
     idle_fresh, _ = search_stats(a.tandem, fresh, queries, a.k)
     runs = []
     for idx in (index, fresh):
@@ -145,6 +201,14 @@ def main():
              "--run", out_run, "-q"])
         with open(out_run) as f:
             runs.append(f.read())
+    dense_runs = []
+    if a.dense_dim:
+        for idx in (index, fresh):
+            out_run = os.path.join(work, os.path.basename(idx) + ".dense.run")
+            run([a.tandem, "search", "--index", idx, "--retriever", "dense-exact", "--queries",
+                 os.path.join(work, "dense_queries.jsonl"), "--k", "100", "--run", out_run, "-q"])
+            with open(out_run) as f:
+                dense_runs.append(f.read())
     info, _ = run([a.tandem, "info", "--json", "--index", index])
     segments = len(json.loads(info)["segments"])
 
@@ -169,6 +233,9 @@ def main():
             "p99_max": max(x["p99"] for x in under_load) if under_load else None,
         },
         "identical_run": runs[0] == runs[1],
+        "dense": {"dim": a.dense_dim, "metric": a.metric, "hnsw": a.hnsw,
+                  "identical_dense_exact_run": dense_runs[0] == dense_runs[1]} if a.dense_dim else None,
+        "note": "shared 2-core machine, loaded by other jobs: compare ratios within this run",
         "adds": adds,
         "search_under_load_runs": under_load,
         "command": " ".join(sys.argv),
@@ -185,6 +252,9 @@ def main():
           f"under adds {s['search_under_load_us']['p50_median']}/{s['search_under_load_us']['p99_median']}, "
           f"idle after {idle_after['p50']:.0f}/{idle_after['p99']:.0f} ({segments} segments), "
           f"fresh build {idle_fresh['p50']:.0f}/{idle_fresh['p99']:.0f} (1 segment) | identical run: {s['identical_run']} |")
+    if a.dense_dim:
+        print(f"| dense {a.dense_dim}-d {a.metric}{' hnsw' if a.hnsw else ''}: identical dense-exact run: "
+              f"{s['dense']['identical_dense_exact_run']} |")
     print("wrote", out)
 
 

@@ -48,6 +48,19 @@ inline void offer_block(const float* scores, std::size_t first_row, std::size_t 
   }
 }
 
+// A row's exact score (double) and the float it is reported as. Results are ranked by the
+// reported score, then row (= DocId, = external id order), the rule every retriever and the merge
+// of segments' hits use, so that two rows whose doubles differ but round to the same float are
+// ordered the same way in one segment and across segments.
+struct Scored {
+  Score score;
+  std::size_t row;
+};
+
+inline bool ranks_before(const Scored& a, const Scored& b) {
+  return a.score > b.score || (a.score == b.score && a.row < b.row);
+}
+
 // Rescores the candidates in double and writes the top k; returns false if the error bound cannot
 // prove that rows outside the candidates are beaten (the caller then rescans in double).
 bool finish_query(const VectorStore& store, const float* q, std::size_t k, Selection& sel,
@@ -55,20 +68,15 @@ bool finish_query(const VectorStore& store, const float* q, std::size_t k, Selec
   sel.top.copy_sorted(sel.candidates);
   const std::size_t d = store.dim();
   const bool l2 = store.metric() == Metric::l2;
-  struct Scored {
-    double score;
-    std::size_t row;
-  };
   std::vector<Scored> scored;
   scored.reserve(sel.candidates.size());
-  for (const Hit& h : sel.candidates) scored.push_back({exact_score(store, q, h.doc), h.doc});
-  std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
-    return a.score > b.score || (a.score == b.score && a.row < b.row);
-  });
+  for (const Hit& h : sel.candidates)
+    scored.push_back({static_cast<Score>(exact_score(store, q, h.doc)), h.doc});
+  std::sort(scored.begin(), scored.end(), ranks_before);
   const std::size_t keep = std::min(k, scored.size());
   out.clear();
   for (std::size_t i = 0; i < keep; ++i)
-    out.push_back({static_cast<DocId>(scored[i].row), static_cast<Score>(scored[i].score)});
+    out.push_back({static_cast<DocId>(scored[i].row), scored[i].score});
   // Every row not among the candidates has float score <= the smallest candidate's.
   if (sel.candidates.size() < sel.top.capacity() || keep < k) return true;  // all rows were kept
   const double qn2 = sq_norm(q, d);
@@ -77,29 +85,27 @@ bool finish_query(const VectorStore& store, const float* q, std::size_t k, Selec
   const double gamma = static_cast<double>(d + 4) * std::ldexp(1.0, -24);
   const double magnitude = l2 ? 2 * qn * m + m * m : qn * m;
   const double err = 1.01 * gamma * magnitude + 1e-30;
+  // An outside row's exact score is at most `bound` (l2: back from the ranking score 2<q,x> -
+  // |x|^2 to -|q-x|^2). It can neither beat nor tie the k-th reported score if it is at most the
+  // float just below that score (it then rounds below it).
   const double floor_f = sel.candidates.back().score;
-  const double kth = l2 ? scored[keep - 1].score + qn2 : scored[keep - 1].score;
-  return kth > floor_f + 2 * err;
+  const double bound = floor_f + 2 * err - (l2 ? qn2 : 0.0);
+  const float kth = scored[keep - 1].score;
+  return bound < static_cast<double>(std::nextafter(kth, -std::numeric_limits<float>::infinity()));
 }
 
 void rescan_double(const VectorStore& store, const float* q, std::size_t k, RowFilter filter,
                    std::vector<Hit>& out) {
-  struct Scored {
-    double score;
-    std::size_t row;
-  };
   std::vector<Scored> all;
   for (std::size_t r = 0; r < store.rows(); ++r) {
-    if (row_allowed(filter, r)) all.push_back({exact_score(store, q, r), r});
+    if (row_allowed(filter, r)) all.push_back({static_cast<Score>(exact_score(store, q, r)), r});
   }
   const std::size_t keep = std::min(k, all.size());
   std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(),
-                    [](const Scored& a, const Scored& b) {
-                      return a.score > b.score || (a.score == b.score && a.row < b.row);
-                    });
+                    ranks_before);
   out.clear();
   for (std::size_t i = 0; i < keep; ++i)
-    out.push_back({static_cast<DocId>(all[i].row), static_cast<Score>(all[i].score)});
+    out.push_back({static_cast<DocId>(all[i].row), all[i].score});
 }
 
 }  // namespace

@@ -44,7 +44,9 @@ SegmentReader::SegmentReader(const fs::path& index_dir, const SegmentInfo& info,
     }
     fields_.push_back(std::move(f));
   }
-  if (settings.dense) {
+  // A segment whose documents have no dense vector (added without any) has no dense files.
+  std::error_code ec;
+  if (settings.dense && (info.dense_rows > 0 || fs::exists(dense::dense_files::vectors(dir), ec))) {
     dense_.emplace(dir, *settings.dense);
     if (dense_->vectors().rows() != info.dense_rows) {
       fail(ErrorKind::corruption, "{}: holds {} vectors, the manifest says {}",

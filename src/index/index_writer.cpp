@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <optional>
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
@@ -19,6 +20,7 @@
 #include "tandem/io/file_format.hpp"
 #include "tandem/sparse/cursor/posting_cursor.hpp"
 
+#include "dense_ingest.hpp"
 #include "segment_writing.hpp"
 
 namespace tandem::index {
@@ -107,17 +109,142 @@ void apply_deletions(const IndexReader& reader, Manifest& m,
   std::erase_if(m.segments, [](const SegmentInfo& s) { return s.num_live_docs() == 0; });
 }
 
+// A live document of a merge: merged DocId i is the i-th in external id order.
+struct MergedDoc {
+  std::string id;
+  std::uint32_t source = 0;  // index into the merged segments
+  DocId doc = 0;
+};
+
+std::vector<std::pair<std::uint32_t, DocId>> live_rows(const std::vector<MergedDoc>& live) {
+  std::vector<std::pair<std::uint32_t, DocId>> out;
+  out.reserve(live.size());
+  for (const auto& l : live) out.emplace_back(l.source, l.doc);
+  return out;
+}
+
+// One source segment's lists of a field: its dictionary and postings (null terms: no field).
+struct ListSource {
+  const TermDictionary* terms = nullptr;
+  const std::byte* postings = nullptr;
+};
+
+// Appends the merged lists of `sources` to `inv` (terms in byte order, lists; not lengths): a
+// posting (doc, freq) of source k becomes (new_doc[k][doc], impact(k, freq)), dropped when the
+// DocId is kEndDoc or the new frequency 0; terms left without postings are dropped.
+template <class MapFreq>
+void merge_lists(const std::vector<ListSource>& sources,
+                 const std::vector<std::vector<DocId>>& new_doc, MapFreq map_freq,
+                 InvertedField& inv) {
+  struct TermSource {
+    std::string term;
+    std::uint32_t source;
+    TermEntry entry;
+  };
+  std::vector<TermSource> terms;
+  for (std::uint32_t k = 0; k < sources.size(); ++k) {
+    if (sources[k].terms == nullptr) continue;
+    sources[k].terms->for_each([&](TermId, std::string_view t, const TermEntry& e) {
+      terms.push_back({std::string(t), k, e});
+    });
+  }
+  std::sort(terms.begin(), terms.end(), [](const TermSource& a, const TermSource& b) {
+    return a.term < b.term || (a.term == b.term && a.source < b.source);
+  });
+  inv.term_starts.push_back(0);
+  inv.list_starts.push_back(0);
+  std::vector<std::pair<DocId, std::uint32_t>> postings;
+  for (std::size_t i = 0; i < terms.size();) {
+    std::size_t j = i;
+    postings.clear();
+    for (; j < terms.size() && terms[j].term == terms[i].term; ++j) {
+      const TermSource& src = terms[j];
+      sparse::PostingCursor cursor(sources[src.source].postings + src.entry.postings_offset,
+                                   {src.entry.doc_freq, src.entry.total_freq});
+      for (; cursor.docid() != kEndDoc; cursor.next()) {
+        const DocId nd = new_doc[src.source][cursor.docid()];
+        if (nd == kEndDoc) continue;
+        const std::uint32_t freq = map_freq(src.source, cursor.freq());
+        if (freq != 0) postings.emplace_back(nd, freq);
+      }
+    }
+    if (!postings.empty()) {
+      if (j - i > 1) std::sort(postings.begin(), postings.end());
+      inv.term_bytes.append(terms[i].term);
+      inv.term_starts.push_back(inv.term_bytes.size());
+      for (const auto& [d, freq] : postings) {
+        inv.docs.push_back(d);
+        inv.freqs.push_back(freq);
+      }
+      inv.list_starts.push_back(inv.docs.size());
+    }
+    i = j;
+  }
+}
+
+// The learned-sparse field of a merge: the sources' postings in merged DocId order. Impacts are
+// copied, so scores equal the sources'; the quantisation settings are the newest source's (all
+// sources share them unless an older index was built with others: then impacts are re-quantised
+// from the weights they stand for).
+void write_merged_sparse(const IndexReader& reader, const std::vector<std::size_t>& which,
+                         const std::vector<std::vector<DocId>>& new_doc, const fs::path& out_dir,
+                         unsigned threads, SegmentInfo& info) {
+  std::vector<std::optional<SparseFieldFiles>> fields;
+  std::optional<SparseFieldMeta> meta;
+  for (const std::size_t w : which) {
+    fields.push_back(SparseFieldFiles::open(reader.dir() / reader.segments()[w]->info().name));
+    if (fields.back()) meta = fields.back()->meta;
+  }
+  if (!meta) return;
+  std::vector<ListSource> sources;
+  for (const auto& f : fields) {
+    sources.push_back(f ? ListSource{&f->terms, f->postings.payload().data()} : ListSource{});
+  }
+  InvertedField inv;
+  merge_lists(
+      sources, new_doc,
+      [&](std::uint32_t k, std::uint32_t impact) {
+        return requantize_impact(impact, fields[k]->meta, *meta);
+      },
+      inv);
+  inv.lengths.assign(info.num_docs, 0);
+  for (const DocId d : inv.docs) ++inv.lengths[d];
+  if (inv.docs.empty()) return;  // no live document has a vector: no field (as a fresh build)
+  info.fields[std::string(kSparseField)] = write_sparse_impacts(out_dir, inv, *meta, threads);
+}
+
+// The dense field of a merge: the live vectors copied in merged DocId order (`rows`: the source
+// and DocId of each merged document), and the HNSW graph and codes the settings ask for built
+// over them.
+void write_merged_dense(const IndexReader& reader, const std::vector<std::size_t>& which,
+                        const std::vector<std::pair<std::uint32_t, DocId>>& rows,
+                        const fs::path& out_dir, unsigned threads, SegmentInfo& info) {
+  if (!reader.settings().dense) return;
+  const dense::DenseSettings& settings = *reader.settings().dense;
+  std::vector<DocId> row_doc;
+  std::vector<float> values;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const dense::DenseField* field = reader.segments()[which[rows[i].first]]->dense();
+    if (field == nullptr) continue;
+    const dense::VectorStore& store = field->vectors();
+    const auto docs = store.row_doc();
+    const auto it = std::lower_bound(docs.begin(), docs.end(), rows[i].second);
+    if (it == docs.end() || *it != rows[i].second) continue;  // a document without a vector
+    const float* v = store.row(static_cast<std::size_t>(it - docs.begin()));
+    row_doc.push_back(static_cast<DocId>(i));
+    values.insert(values.end(), v, v + store.dim());
+  }
+  if (row_doc.empty()) return;
+  dense::write_dense_field(out_dir, settings, row_doc, values, threads, nullptr);
+  info.dense_rows = row_doc.size();
+}
+
 // Writes the live documents of reader's segments `which` as one segment into `out_dir` (which
 // exists and is empty): DocIds in external-id order, posting lists re-encoded, so the files equal
 // a fresh build's of the same documents. Returns the info without its name.
 SegmentInfo write_merged_segment(const IndexReader& reader, const std::vector<std::size_t>& which,
                                  const fs::path& out_dir, unsigned threads, const StepHook& hook) {
-  struct LiveDoc {
-    std::string id;
-    std::uint32_t source = 0;  // index into which
-    DocId doc = 0;
-  };
-  std::vector<LiveDoc> live;
+  std::vector<MergedDoc> live;
   for (std::uint32_t k = 0; k < which.size(); ++k) {
     const SegmentReader& seg = *reader.segments()[which[k]];
     for (DocId d = 0; d < seg.num_docs(); ++d) {
@@ -125,7 +252,7 @@ SegmentInfo write_merged_segment(const IndexReader& reader, const std::vector<st
     }
   }
   std::sort(live.begin(), live.end(),
-            [](const LiveDoc& a, const LiveDoc& b) { return a.id < b.id; });
+            [](const MergedDoc& a, const MergedDoc& b) { return a.id < b.id; });
   for (std::size_t i = 1; i < live.size(); ++i) {
     if (live[i].id == live[i - 1].id)
       fail(ErrorKind::corruption, "{}: id '{}' is live in two segments", reader.dir().string(),
@@ -164,54 +291,22 @@ SegmentInfo write_merged_segment(const IndexReader& reader, const std::vector<st
       const SegmentReader& seg = *reader.segments()[which[live[i].source]];
       inv.lengths[i] = seg.field(f).lengths.view().lengths[live[i].doc];
     }
-    struct TermSource {
-      std::string term;
-      std::uint32_t source;
-      TermEntry entry;
-    };
-    std::vector<TermSource> terms;
-    for (std::uint32_t k = 0; k < which.size(); ++k) {
-      reader.segments()[which[k]]->field(f).terms.for_each(
-          [&](TermId, std::string_view t, const TermEntry& e) {
-            terms.push_back({std::string(t), k, e});
-          });
+    std::vector<ListSource> sources;
+    for (const std::size_t w : which) {
+      const TextFieldFiles& files = reader.segments()[w]->field(f);
+      sources.push_back({&files.terms, files.postings.payload().data()});
     }
-    std::sort(terms.begin(), terms.end(), [](const TermSource& a, const TermSource& b) {
-      return a.term < b.term || (a.term == b.term && a.source < b.source);
-    });
-    inv.term_starts.push_back(0);
-    inv.list_starts.push_back(0);
-    std::vector<std::pair<DocId, std::uint32_t>> postings;
-    for (std::size_t i = 0; i < terms.size();) {
-      std::size_t j = i;
-      postings.clear();
-      for (; j < terms.size() && terms[j].term == terms[i].term; ++j) {
-        const TermSource& src = terms[j];
-        const TextFieldFiles& files = reader.segments()[which[src.source]]->field(f);
-        sparse::PostingCursor cursor(files.postings.payload().data() + src.entry.postings_offset,
-                                     {src.entry.doc_freq, src.entry.total_freq});
-        for (; cursor.docid() != kEndDoc; cursor.next()) {
-          const DocId nd = new_doc[src.source][cursor.docid()];
-          if (nd != kEndDoc) postings.emplace_back(nd, cursor.freq());
-        }
-      }
-      if (!postings.empty()) {
-        if (j - i > 1) std::sort(postings.begin(), postings.end());
-        inv.term_bytes.append(terms[i].term);
-        inv.term_starts.push_back(inv.term_bytes.size());
-        for (const auto& [d, freq] : postings) {
-          inv.docs.push_back(d);
-          inv.freqs.push_back(freq);
-        }
-        inv.list_starts.push_back(inv.docs.size());
-      }
-      i = j;
-    }
-    terms = {};
+    merge_lists(
+        sources, new_doc, [](std::uint32_t, std::uint32_t freq) { return freq; }, inv);
     const std::string& name = reader.field_names()[f];
     info.fields[name] = write_inverted_field(out_dir, name, inv, threads, nullptr);
     step(hook, "merge field written");
   }
+  write_merged_sparse(reader, which, new_doc, out_dir, threads, info);
+  step(hook, "merge sparse written");
+  write_merged_dense(reader, which, live_rows(live), out_dir, threads, info);
+  step(hook, "merge dense written");
+  // seismic: build the persisted approximate index here (from out_dir's sparse field, if any).
   io::sync_directory(out_dir);
   return info;
 }
@@ -300,28 +395,52 @@ std::vector<std::size_t> next_policy_merge(const Manifest& manifest, const Merge
   return {};
 }
 
-/// Adds, deletes and merges handle text fields only (docs/live.md): an index with a dense or a
-/// learned-sparse field is refused before anything is written.
-void require_text_only(const Manifest& m, std::string_view what) {
-  bool sparse = false;
-  for (const auto& seg : m.segments)
-    sparse = sparse || seg.fields.count(std::string(kSparseField)) > 0;
-  if (m.settings.dense || sparse) {
-    fail(ErrorKind::unsupported,
-         "{}: this index has a {} field; adds, deletes and merges support text fields only in "
-         "this version (rebuild the index with tandem index --overwrite)",
-         what, m.settings.dense ? "dense" : "learned-sparse");
+namespace {
+
+// The quantisation settings of the index's sparse field: the newest segment's that has one.
+std::optional<SparseFieldMeta> index_sparse_meta(const IndexReader& reader) {
+  for (auto it = reader.segments().rbegin(); it != reader.segments().rend(); ++it) {
+    if (auto f = SparseFieldFiles::open(reader.dir() / (*it)->info().name)) return f->meta;
   }
+  return std::nullopt;
 }
+
+}  // namespace
 
 AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
   const auto start = Clock::now();
   AddReport report;
-  const auto files = list_corpus_files(options.corpus);
+  // As build_index: with no corpus the sparse vectors are the corpus; with neither, the added
+  // documents are the dense vectors' (a dense-only index).
+  const bool sparse_is_corpus = options.corpus.empty() && options.sparse.has_value();
+  const bool dense_only = options.corpus.empty() && !sparse_is_corpus;
+  if (dense_only && options.dense_vectors.empty())
+    fail(ErrorKind::invalid_argument,
+         "give a corpus, sparse vectors, dense vectors, or a combination");
+  const auto files =
+      dense_only ? std::vector<fs::path>{}
+                 : list_corpus_files(sparse_is_corpus ? options.sparse->vectors : options.corpus);
   Session session(options.index_dir);
-  require_text_only(session.manifest(), "tandem add");
   const auto reader = session.open();
   Manifest m = session.next();
+  if (dense_only && m.settings.layout != FieldLayout::none)
+    fail(ErrorKind::invalid_argument,
+         "{}: the index has text fields; give the documents with --corpus (and their vectors "
+         "with --dense)",
+         options.index_dir.string());
+  std::optional<io::VectorSet> vectors;
+  if (!options.dense_vectors.empty()) {
+    if (!m.settings.dense)
+      fail(ErrorKind::invalid_argument,
+           "{}: the index has no dense field (dense vectors can be added only to an index built "
+           "with --dense)",
+           options.index_dir.string());
+    vectors = read_dense_input(options.dense_vectors, options.dense_ids, m.settings.dense->metric);
+    if (vectors->dim != m.settings.dense->dim)
+      fail(ErrorKind::invalid_argument,
+           "{}: vectors of dimension {}, the index's dense field has {}",
+           options.dense_vectors.string(), vectors->dim, m.settings.dense->dim);
+  }
   const std::string name = segment_name_for(m.generation);
   NewSegmentDir out(session.dir() / name);
   BuildOptions build;
@@ -331,8 +450,12 @@ AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
   build.threads = options.threads;
   build.skip_bad = options.skip_bad;
   build.batch_bytes = options.batch_bytes;
-  SegmentInfo segment =
-      build_segment(build, m.settings, files, out.path(), report.build, start, progress, nullptr);
+  build.sparse = options.sparse;
+  if (build.sparse) build.sparse->fixed = index_sparse_meta(*reader);
+  build.dense_vectors = options.dense_vectors;
+  build.dense_ids = options.dense_ids;
+  SegmentInfo segment = build_segment(build, m.settings, files, out.path(), report.build, start,
+                                      progress, vectors ? &*vectors : nullptr);
   segment.name = name;
   report.build.generation = m.generation - 1;
   if (segment.num_docs == 0) return report;  // nothing to publish; `out` is removed
@@ -370,7 +493,6 @@ AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
 
 DeleteReport delete_documents(const DeleteOptions& options) {
   Session session(options.index_dir);
-  require_text_only(session.manifest(), "tandem delete");
   const auto reader = session.open();
   DeleteReport report;
   std::vector<std::string> ids = options.ids;
@@ -399,7 +521,6 @@ MergeReport merge_segments(const MergeOptions& options, ProgressSink* progress) 
   (void)progress;
   const auto start = Clock::now();
   Session session(options.index_dir);
-  require_text_only(session.manifest(), "tandem merge");
   const unsigned threads = resolve_threads(options.threads);
   const std::size_t max_segments = std::max<std::size_t>(1, options.max_segments);
   MergeReport report;

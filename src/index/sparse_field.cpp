@@ -148,6 +148,7 @@ void read_vectors(const SparseFieldOptions& options, std::span<const std::string
 
 // Resolves automatic quantisation and returns the settings the impacts are made with.
 SparseFieldMeta choose_quantization(const SparseFieldOptions& options, const RawVectors& raw) {
+  if (options.fixed) return *options.fixed;
   SparseFieldMeta meta;
   meta.quantization = options.quantization;
   meta.ingest_scale = options.scale;
@@ -183,8 +184,15 @@ std::uint32_t quantize(double w, const SparseFieldMeta& meta) {
       return static_cast<std::uint32_t>(q);
     }
     case ImpactQuantization::u8:
-    case ImpactQuantization::u16:
-      return static_cast<std::uint32_t>(std::round(w / meta.impact_scale));
+    case ImpactQuantization::u16: {
+      // Above 255 (65535) only with a fixed scale (an add with a weight above the first build's
+      // largest): kept, as the codec stores 32-bit impacts, so that the grid stays the same.
+      const double q = std::round(w / meta.impact_scale);
+      if (q > 4294967295.0)
+        fail(ErrorKind::limit_exceeded, "the weight {} exceeds 2^32 - 1 steps of {}", w,
+             meta.impact_scale);
+      return static_cast<std::uint32_t>(q);
+    }
     case ImpactQuantization::float32: {
       const auto f = static_cast<float>(w);
       return f > 0 ? std::bit_cast<std::uint32_t>(f) : 0;
@@ -195,7 +203,41 @@ std::uint32_t quantize(double w, const SparseFieldMeta& meta) {
   return 0;
 }
 
+// The weight an impact stands for.
+double impact_weight(std::uint32_t impact, const SparseFieldMeta& meta) {
+  switch (meta.quantization) {
+    case ImpactQuantization::integer:
+      return static_cast<double>(impact) / meta.ingest_scale;
+    case ImpactQuantization::u8:
+    case ImpactQuantization::u16:
+      return static_cast<double>(impact) * meta.impact_scale;
+    case ImpactQuantization::float32:
+      return static_cast<double>(std::bit_cast<float>(impact));
+    case ImpactQuantization::automatic:
+      break;
+  }
+  return 0;
+}
+
+bool same_settings(const SparseFieldMeta& a, const SparseFieldMeta& b) {
+  return a.quantization == b.quantization && a.impact_scale == b.impact_scale &&
+         a.ingest_scale == b.ingest_scale;
+}
+
 }  // namespace
+
+std::uint32_t requantize_impact(std::uint32_t impact, const SparseFieldMeta& from,
+                                const SparseFieldMeta& to) {
+  if (same_settings(from, to)) return impact;
+  return quantize(impact_weight(impact, from), to);
+}
+
+SegmentFieldInfo write_sparse_impacts(const fs::path& segment_dir, const InvertedField& inv,
+                                      const SparseFieldMeta& meta, unsigned threads) {
+  SegmentFieldInfo info = write_inverted_field(segment_dir, kSparseField, inv, threads, nullptr);
+  io::write_file_atomic(meta_path(segment_dir), meta.to_json());
+  return info;
+}
 
 SegmentFieldInfo write_sparse_field(const fs::path& segment_dir,
                                     std::span<const std::string_view> sorted_ids,

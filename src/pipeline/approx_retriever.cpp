@@ -66,7 +66,8 @@ void ApproxRetriever::search(std::span<const io::SparseQueryTerm> query, std::si
     }
     if (ctx.terms.empty()) continue;
     ctx.top.reset(k);
-    segments_[s]->search(ctx.terms, params, ctx.top, ctx.scratch);
+    segments_[s]->search(ctx.terms, params, ctx.top, ctx.scratch,
+                         index_->segments()[s]->deleted_docs());
     ctx.top.copy_sorted(ctx.segment_hits);
     for (const Hit& h : ctx.segment_hits) out.push_back({{s, h.doc}, h.score});
   }

@@ -57,6 +57,7 @@ DenseRetriever::DenseRetriever(std::shared_ptr<const index::IndexReader> index,
     fail(ErrorKind::not_found, "{}: the index has no dense field (build it with --dense)",
          index_->dir().string());
   for (const auto& seg : index_->segments()) {
+    if (seg->dense() == nullptr) continue;  // no document of the segment has a vector
     const dense::DenseField& f = *seg->dense();
     if (options_.method == DenseMethod::hnsw && f.hnsw() == nullptr)
       fail(ErrorKind::not_found, "{}: the index has no HNSW graph (build it with --hnsw)",
@@ -66,25 +67,43 @@ DenseRetriever::DenseRetriever(std::shared_ptr<const index::IndexReader> index,
       fail(ErrorKind::not_found, "{}: the index has no {} codes (build it with --codes {})",
            index_->dir().string(), code_option(options_.method), code_option(options_.method));
   }
-  if (!options_.filter_ids.empty()) {
-    for (const auto& seg : index_->segments()) {
-      const auto& store = seg->dense()->vectors();
-      std::vector<std::uint64_t> bits((store.rows() + 63) / 64, 0);
-      std::size_t allowed = 0;
-      const auto row_doc = store.row_doc();
+  // Row filters: the rows of deleted documents are never returned (every method), nor, with
+  // filter_ids, rows of other documents. A segment with few allowed rows is searched exactly.
+  const bool by_ids = !options_.filter_ids.empty();
+  bool any_deleted = false;
+  for (const auto& seg : index_->segments())
+    any_deleted = any_deleted || seg->num_docs() != seg->num_live_docs();
+  if (!by_ids && !any_deleted) return;
+  for (const auto& seg : index_->segments()) {
+    if (seg->dense() == nullptr || (!by_ids && seg->deletions() == nullptr)) {
+      filter_exact_.push_back(false);
+      filters_.emplace_back();  // every row allowed
+      continue;
+    }
+    const auto& store = seg->dense()->vectors();
+    std::vector<std::uint64_t> bits((store.rows() + 63) / 64, 0);
+    std::size_t allowed = 0;
+    const auto row_doc = store.row_doc();
+    const auto allow = [&](std::size_t row) {
+      if (((bits[row >> 6] >> (row & 63)) & 1) == 0) ++allowed;
+      bits[row >> 6] |= std::uint64_t{1} << (row & 63);
+    };
+    if (by_ids) {
       for (const auto& id : options_.filter_ids) {
         const auto doc = seg->ids().find(id);
-        if (!doc) continue;
+        if (!doc || seg->is_deleted(*doc)) continue;
         const auto it = std::lower_bound(row_doc.begin(), row_doc.end(), *doc);
         if (it == row_doc.end() || *it != *doc) continue;
-        const auto row = static_cast<std::size_t>(it - row_doc.begin());
-        if (((bits[row >> 6] >> (row & 63)) & 1) == 0) ++allowed;
-        bits[row >> 6] |= std::uint64_t{1} << (row & 63);
+        allow(static_cast<std::size_t>(it - row_doc.begin()));
       }
-      filter_exact_.push_back(static_cast<double>(allowed) <
-                              options_.exact_below * static_cast<double>(store.rows()));
-      filters_.push_back(std::move(bits));
+    } else {
+      for (std::size_t r = 0; r < row_doc.size(); ++r) {
+        if (!seg->is_deleted(row_doc[r])) allow(r);
+      }
     }
+    filter_exact_.push_back(static_cast<double>(allowed) <
+                            options_.exact_below * static_cast<double>(store.rows()));
+    filters_.push_back(std::move(bits));
   }
 }
 
@@ -99,6 +118,7 @@ dense::Metric DenseRetriever::metric() const {
 double DenseRetriever::bytes_per_vector() const {
   double bytes = 0, rows = 0;
   for (const auto& seg : index_->segments()) {
+    if (seg->dense() == nullptr) continue;
     const dense::DenseField& f = *seg->dense();
     rows += static_cast<double>(f.vectors().rows());
     switch (options_.method) {
@@ -140,6 +160,7 @@ DenseBatch DenseRetriever::search_batch(std::span<const float> raw, std::size_t 
       options_.rerank != 0 ? options_.rerank : std::max<std::size_t>(100, 10 * k);
 
   for (std::uint32_t s = 0; s < segments.size(); ++s) {
+    if (segments[s]->dense() == nullptr) continue;
     const dense::DenseField& field = *segments[s]->dense();
     const auto& store = field.vectors();
     const auto row_doc = store.row_doc();

@@ -79,7 +79,8 @@ void ImpactRetriever::search(std::span<const io::SparseQueryTerm> query, std::si
     const auto encoding = f.meta.quantization == index::ImpactQuantization::float32
                               ? sparse::ImpactEncoding::float32
                               : sparse::ImpactEncoding::integer;
-    sparse::impact_search(options_.algorithm, encoding, ctx.terms, ctx.top, ctx.scratch);
+    sparse::impact_search(options_.algorithm, encoding, ctx.terms, ctx.top, ctx.scratch,
+                          index_->segments()[s]->deleted_docs());
     ctx.top.copy_sorted(ctx.segment_hits);
     for (const Hit& h : ctx.segment_hits) out.push_back({{s, h.doc}, h.score});
   }

@@ -47,9 +47,10 @@ void run(QueryAlgorithm algorithm, std::vector<ScoredPostingCursor<S>>& cursors,
 }  // namespace
 
 void impact_search(QueryAlgorithm algorithm, ImpactEncoding encoding,
-                   std::span<const ImpactQueryTerm> terms, TopK& top,
-                   ImpactSearchScratch& scratch) {
+                   std::span<const ImpactQueryTerm> terms, TopK& top, ImpactSearchScratch& scratch,
+                   DeletedDocs deleted) {
   scratch.buffers().stats = SearchStats{};
+  scratch.buffers().best.set_deleted(deleted);
   if (terms.size() > kMaxQueryTerms) {
     fail(ErrorKind::limit_exceeded, "a query has {} terms; at most {} are supported", terms.size(),
          kMaxQueryTerms);

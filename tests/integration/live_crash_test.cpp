@@ -3,6 +3,7 @@
 // kill the index must open, pass `tandem verify`, and hold exactly the acknowledged changes — the
 // documents of every command that exited 0, plus, for the killed command, either all of its change
 // or none of it (an interrupted command is atomic), never anything else.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -10,6 +11,8 @@
 #include <string>
 #include <thread>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -210,6 +213,108 @@ TEST(LiveCrash, KilledWritersLoseNothingAcknowledgedAndAddNothingElse) {
       "delete %d, merge %d)\n",
       kills, killed_before_publish, killed_after_publish, acknowledged, rounds, kinds[0], kinds[1],
       kinds[2]);
+}
+
+// The vector of a document version (a function of its stored line, so the model needs no more).
+std::vector<float> vector_of(const std::string& source) {
+  std::uint32_t h = 2166136261u;
+  std::vector<float> v;
+  for (int c = 0; c < 4; ++c) {
+    for (const char ch : source) h = (h ^ static_cast<unsigned char>(ch)) * 16777619u;
+    v.push_back(static_cast<float>(1 + h % 9));
+  }
+  return v;
+}
+
+// A few kills of writers on an index with a dense field (HNSW graph built by adds, rebuilt by
+// merges): after each, the index verifies (graph included) and every live document has exactly
+// the vector of its live version.
+TEST(LiveCrash, DenseFieldSurvivesKills) {
+  test::TempDir dir;
+  const fs::path index = dir / "idx";
+  std::mt19937 rng(7);
+  Docs model;
+  const auto write_batch = [&](const Docs& docs, const std::string& stem) {
+    std::string corpus, vectors;
+    for (const auto& [id, source] : docs) {
+      corpus += source + "\n";
+      vectors += fmt::format("{{\"id\": \"{}\", \"vector\": [{}]}}\n", id,
+                             fmt::join(vector_of(source), ", "));
+    }
+    test::write_file(dir / (stem + ".jsonl"), corpus);
+    test::write_file(dir / (stem + ".vec.jsonl"), vectors);
+  };
+  for (int i = 0; i < 100; ++i) {
+    const std::string id = "doc" + std::to_string(i);
+    model[id] = line(id, 0, rng);
+  }
+  write_batch(model, "first");
+  ASSERT_EQ(test::run_command(test::tandem_binary().string() + " index -q --corpus '" +
+                              (dir / "first.jsonl").string() + "' --dense '" +
+                              (dir / "first.vec.jsonl").string() +
+                              "' --metric l2 --hnsw --index '" + index.string() + "'")
+                .exit_code,
+            0);
+  int kills = 0, rounds = 0;
+  while (kills < 8 && rounds < 40) {
+    ++rounds;
+    Docs after = model, batch;
+    std::vector<std::string> args;
+    if (rng() % 3 != 0) {
+      for (int i = 0; i < 10; ++i) {
+        const std::string id = "doc" + std::to_string(rng() % 200);
+        batch[id] = after[id] = line(id, rounds, rng);
+      }
+      write_batch(batch, "batch");
+      args = {"add",
+              "-q",
+              "--index",
+              index.string(),
+              "--corpus",
+              (dir / "batch.jsonl").string(),
+              "--dense",
+              (dir / "batch.vec.jsonl").string(),
+              "--segments-per-tier",
+              "2",
+              "--floor-docs",
+              "50"};
+    } else {
+      std::string ids;
+      for (int i = 0; i < 10; ++i) {
+        const std::string id = "doc" + std::to_string(rng() % 200);
+        after.erase(id);
+        ids += id + "\n";
+      }
+      test::write_file(dir / "ids.txt", ids);
+      args = {"delete", "-q", "--index", index.string(), "--ids", (dir / "ids.txt").string()};
+    }
+    bool killed = false;
+    const bool ok = run_and_maybe_kill(args, std::chrono::microseconds(rng() % 120000), killed);
+    kills += killed;
+    ASSERT_TRUE(ok || killed) << "round " << rounds << ": " << args[0] << " failed";
+    const auto verify = test::run_command(test::tandem_binary().string() + " verify --index '" +
+                                          index.string() + "'");
+    ASSERT_EQ(verify.exit_code, 0) << "round " << rounds << ": " << verify.out << verify.err;
+    const Docs now = read_index(index);
+    ASSERT_TRUE(now == after || (!ok && now == model)) << "round " << rounds;
+    const auto reader = engine::Index::open(index);
+    std::size_t rows = 0;
+    for (const auto& seg : reader.reader().segments()) {
+      ASSERT_NE(seg->dense(), nullptr);
+      const auto& store = seg->dense()->vectors();
+      for (std::size_t r = 0; r < store.rows(); ++r) {
+        const DocId d = store.row_doc()[r];
+        if (seg->is_deleted(d)) continue;
+        ++rows;
+        const auto expected = vector_of(now.at(seg->ids().id(d)));
+        ASSERT_TRUE(std::equal(expected.begin(), expected.end(), store.row(r)))
+            << "round " << rounds << ": wrong vector for " << seg->ids().id(d);
+      }
+    }
+    EXPECT_EQ(rows, now.size()) << "round " << rounds << ": every live document has its vector";
+    model = now;
+  }
+  EXPECT_GE(kills, 4) << "rounds " << rounds;
 }
 
 }  // namespace

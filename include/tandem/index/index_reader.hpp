@@ -41,7 +41,8 @@ class SegmentReader {
   const IdTable& ids() const { return ids_; }
   const DocStore* store() const { return store_ ? &*store_ : nullptr; }
   const TextFieldFiles& field(std::size_t f) const { return fields_[f]; }
-  /// The dense vector field, or nullptr if the index has none.
+  /// The dense vector field, or nullptr if the index has none or no document of this segment has a
+  /// dense vector.
   const dense::DenseField* dense() const { return dense_ ? &*dense_ : nullptr; }
 
   /// The segment's deletions, or nullptr when it has none.

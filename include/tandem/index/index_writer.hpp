@@ -54,7 +54,8 @@ struct MergeReport {
 };
 
 struct AddOptions {
-  std::filesystem::path corpus;     // JSONL(.gz) file or directory, as for build_index
+  std::filesystem::path corpus;     // JSONL(.gz) file or directory, as for build_index; empty when
+                                    // the sparse vectors are the corpus, or for a dense-only index
   std::filesystem::path index_dir;  // an existing index
   unsigned threads = 0;             // 0 = all hardware threads
   bool skip_bad = false;            // as BuildOptions::skip_bad
@@ -62,6 +63,14 @@ struct AddOptions {
   bool auto_merge = true;  // run the merge policy after publishing the new segment
   MergePolicy policy;
   StepHook hook;
+  /// Learned-sparse vectors of the added documents (as BuildOptions::sparse). When the index
+  /// already has a sparse field, its quantisation and scales are used as they are (their own
+  /// settings are ignored), so that impacts mean the same weights in every segment.
+  std::optional<SparseFieldOptions> sparse;
+  /// Dense vectors of the added documents (as BuildOptions::dense_vectors / dense_ids): the index
+  /// must have a dense field of the same dimension; its metric, graph and code settings apply.
+  std::filesystem::path dense_vectors;
+  std::filesystem::path dense_ids;
 };
 
 struct AddReport {
@@ -74,7 +83,8 @@ struct AddReport {
 /// replaced (Lucene's updateDocument): the old document is deleted in the same publish that adds
 /// the new one, so no reader sees both or neither. Ids repeated inside the corpus are an error
 /// (or, with skip_bad, the first occurrence wins), as in build_index. The documents are analysed
-/// with the index's own settings.
+/// with the index's own settings. A document may lack a sparse or a dense vector (it is then not
+/// found through that field); a vector whose id is not an added document is an error.
 AddReport add_documents(const AddOptions& options, ProgressSink* progress = nullptr);
 
 struct DeleteOptions {
@@ -103,7 +113,9 @@ struct MergeOptions {
 
 /// Merges the smallest segments (by live documents) into one until at most max_segments remain,
 /// then rewrites every remaining segment that has deletions: afterwards no segment has deleted
-/// documents. A merged segment's files are byte-identical to a fresh build of its live documents.
+/// documents. A merged segment's text and sparse files are byte-identical to a fresh build of its
+/// live documents (sparse: with the same quantisation settings); its dense vectors are copied
+/// and its HNSW graph and codes rebuilt (byte-identical with a deterministic graph).
 MergeReport merge_segments(const MergeOptions& options, ProgressSink* progress = nullptr);
 
 }  // namespace tandem::index

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "tandem/core/progress.hpp"
+#include "tandem/index/inverted_field.hpp"
 #include "tandem/index/manifest.hpp"
 #include "tandem/index/term_dictionary.hpp"
 #include "tandem/io/file_format.hpp"
@@ -38,12 +39,6 @@ std::string_view to_string(ImpactQuantization q);
 /// auto, integer, u8, u16, float; throws Error(invalid_argument) otherwise.
 ImpactQuantization parse_impact_quantization(std::string_view name);
 
-struct SparseFieldOptions {
-  std::filesystem::path vectors;  // JSONL(.gz) of sparse vectors, or a directory of them
-  ImpactQuantization quantization = ImpactQuantization::automatic;
-  double scale = 1.0;  // integer mode: the factor applied before rounding
-};
-
 /// What the segment's "vector.json" records: the resolved quantisation and the factor that turns
 /// an impact into a weight (1 for integer and float32).
 struct SparseFieldMeta {
@@ -52,6 +47,16 @@ struct SparseFieldMeta {
   double ingest_scale = 1.0;
   std::string to_json() const;
   static SparseFieldMeta from_json(std::string_view json, const std::string& source);
+};
+
+struct SparseFieldOptions {
+  std::filesystem::path vectors;  // JSONL(.gz) of sparse vectors, or a directory of them
+  ImpactQuantization quantization = ImpactQuantization::automatic;
+  double scale = 1.0;  // integer mode: the factor applied before rounding
+  /// Quantise with these settings as they are (quantization and scales), instead of resolving
+  /// them from the vectors: `tandem add` uses the index's settings so that an impact means the
+  /// same weight in every segment (docs/live.md, "Learned-sparse field").
+  std::optional<SparseFieldMeta> fixed = std::nullopt;
 };
 
 /// Reads the sparse vectors of `options.vectors`, maps their ids to DocIds through `sorted_ids`
@@ -64,6 +69,18 @@ SegmentFieldInfo write_sparse_field(const std::filesystem::path& segment_dir,
                                     std::span<const std::string_view> sorted_ids,
                                     const SparseFieldOptions& options, unsigned threads,
                                     ProgressSink* progress);
+
+/// The impact a posting of a field quantised with `from` gets under `to`: the same impact when
+/// the settings are equal, else the weight the impact stands for, quantised again (0 = dropped).
+std::uint32_t requantize_impact(std::uint32_t impact, const SparseFieldMeta& from,
+                                const SparseFieldMeta& to);
+
+/// Writes a sparse field whose impacts are already quantised with `meta` (a merge): `inv` holds
+/// the lists (term bytes ascending, impacts in the frequency slot, no zero impacts) and the
+/// number of non-zeros per document in `lengths`.
+SegmentFieldInfo write_sparse_impacts(const std::filesystem::path& segment_dir,
+                                      const InvertedField& inv, const SparseFieldMeta& meta,
+                                      unsigned threads);
 
 /// A segment's sparse field, memory-mapped.
 struct SparseFieldFiles {

@@ -7,6 +7,7 @@
 
 #include "tandem/core/top_k.hpp"
 #include "tandem/sparse/cursor/scored_cursor.hpp"
+#include "tandem/sparse/deleted_docs.hpp"
 #include "tandem/sparse/posting_list.hpp"
 #include "tandem/sparse/query/query_algorithm.hpp"
 #include "tandem/sparse/query/query_buffers.hpp"
@@ -52,7 +53,9 @@ class ImpactSearchScratch {
 /// contributions in the order of `terms`, rounded to float, and every algorithm returns the same
 /// hits, scores and order. Throws Error(invalid_argument) for an offset outside its postings or a
 /// negative or non-finite weight, Error(limit_exceeded) for more than kMaxQueryTerms terms.
+/// Documents in `deleted` are never offered (as in search()).
 void impact_search(QueryAlgorithm algorithm, ImpactEncoding encoding,
-                   std::span<const ImpactQueryTerm> terms, TopK& top, ImpactSearchScratch& scratch);
+                   std::span<const ImpactQueryTerm> terms, TopK& top, ImpactSearchScratch& scratch,
+                   DeletedDocs deleted = {});
 
 }  // namespace tandem::sparse

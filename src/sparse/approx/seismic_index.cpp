@@ -258,13 +258,14 @@ SeismicIndex SeismicIndex::build(ForwardVectors forward, const SeismicBuildParam
 }
 
 void SeismicIndex::score_block(const Block& b, std::span<const SeismicQueryTerm> query, TopK& top,
-                               SeismicScratch& s) const {
+                               SeismicScratch& s, DeletedDocs deleted) const {
   const ForwardVectors& f = forward_;
   const auto contributions = std::span<float>(s.contributions);
   for (std::uint64_t i = b.docs_begin; i < b.docs_begin + b.docs_size; ++i) {
     const DocId d = block_docs_[i];
     if (s.visited[d] == s.epoch) continue;
     s.visited[d] = s.epoch;
+    if (deleted.contains(d)) continue;
     for (std::uint64_t p = f.doc_starts[d]; p < f.doc_starts[d + 1]; ++p) {
       const std::uint32_t slot = s.query_slot[f.terms[p]];
       if (slot == 0) continue;
@@ -277,7 +278,8 @@ void SeismicIndex::score_block(const Block& b, std::span<const SeismicQueryTerm>
 }
 
 void SeismicIndex::search(std::span<const SeismicQueryTerm> query,
-                          const SeismicSearchParams& params, TopK& top, SeismicScratch& s) const {
+                          const SeismicSearchParams& params, TopK& top, SeismicScratch& s,
+                          DeletedDocs deleted) const {
   if (query.empty() || top.capacity() == 0) return;
   const ForwardVectors& f = forward_;
   if (s.query_slot.size() < f.num_terms) {
@@ -321,7 +323,7 @@ void SeismicIndex::search(std::span<const SeismicQueryTerm> query,
     for (const auto& [ub, b] : s.block_scores) {
       if (top.full() && static_cast<double>(ub) < factor * top.threshold()) break;
       ++s.blocks_evaluated;
-      score_block(blocks_[b], query, top, s);
+      score_block(blocks_[b], query, top, s, deleted);
     }
   }
   for (const SeismicQueryTerm& q : query) {

@@ -14,10 +14,11 @@
 namespace tandem::dense {
 namespace {
 
-// The oracle: every row scored in double, ordered by score then row.
+// The oracle: every row scored in double and rounded to float (the reported score), ordered by
+// that score then row (the engine's result order: rows whose doubles round to the same float tie).
 std::vector<Hit> brute_force(const VectorStore& store, const float* q, std::size_t k,
                              RowFilter filter = {}) {
-  std::vector<std::pair<double, std::size_t>> all;
+  std::vector<std::pair<float, std::size_t>> all;
   for (std::size_t r = 0; r < store.rows(); ++r) {
     if (!row_allowed(filter, r)) continue;
     double s = 0;
@@ -25,7 +26,7 @@ std::vector<Hit> brute_force(const VectorStore& store, const float* q, std::size
       const double a = q[j], b = store.row(r)[j];
       s += store.metric() == Metric::l2 ? -(a - b) * (a - b) : a * b;
     }
-    all.emplace_back(s, r);
+    all.emplace_back(static_cast<float>(s), r);
   }
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);

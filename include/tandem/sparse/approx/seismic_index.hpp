@@ -21,6 +21,7 @@
 #include "tandem/core/top_k.hpp"
 #include "tandem/core/types.hpp"
 #include "tandem/sparse/approx/seismic_params.hpp"
+#include "tandem/sparse/deleted_docs.hpp"
 
 namespace tandem::sparse::approx {
 
@@ -70,9 +71,10 @@ class SeismicIndex {
   static SeismicIndex build(ForwardVectors forward, const SeismicBuildParams& params);
 
   /// Adds this segment's approximate top-k (k = top.capacity()) to `top`. Query terms must be
-  /// distinct TermIds < num_terms, in the query's order (the score summation order).
+  /// distinct TermIds < num_terms, in the query's order (the score summation order). Documents
+  /// in `deleted` are never offered.
   void search(std::span<const SeismicQueryTerm> query, const SeismicSearchParams& params, TopK& top,
-              SeismicScratch& scratch) const;
+              SeismicScratch& scratch, DeletedDocs deleted = {}) const;
 
   /// Bytes held (forward index, pruned lists, summaries).
   std::size_t memory_bytes() const;
@@ -88,7 +90,7 @@ class SeismicIndex {
     std::uint32_t docs_size = 0;
   };
   void score_block(const Block& b, std::span<const SeismicQueryTerm> query, TopK& top,
-                   SeismicScratch& s) const;
+                   SeismicScratch& s, DeletedDocs deleted) const;
 
   ForwardVectors forward_;
   std::vector<std::uint64_t> list_blocks_;  // per term: blocks [list_blocks_[t], list_blocks_[t+1])
