@@ -595,6 +595,52 @@ void check_vector_sequence(std::uint64_t seed, int steps = 16) {
   }
 }
 
+// u8 impacts: the scale is fixed by the first build (largest weight 2 -> step 2/255). An added
+// weight of 4 is stored as impact 510 on the same grid (not clamped to 255), keeps its score
+// through a merge, and the add's own quantisation options are ignored.
+TEST(LiveIndexSparse, U8ScaleOfTheFirstBuildAppliesToAddsAndMerges) {
+  test::TempDir dir;
+  test::write_file(dir / "c.jsonl", json_line("a", "x") + json_line("b", "y"));
+  test::write_file(dir / "s.jsonl",
+                   "{\"id\": \"a\", \"vector\": {\"t\": 2}}\n"
+                   "{\"id\": \"b\", \"vector\": {\"t\": 0.5}}\n");
+  index::BuildOptions build;
+  build.corpus = dir / "c.jsonl";
+  build.index_dir = dir / "idx";
+  build.threads = 1;
+  build.sparse = index::SparseFieldOptions{dir / "s.jsonl", index::ImpactQuantization::u8};
+  engine::build_index(build);
+  test::write_file(dir / "c2.jsonl", json_line("c", "z"));
+  test::write_file(dir / "s2.jsonl", "{\"id\": \"c\", \"vector\": {\"t\": 4}}\n");
+  index::AddOptions add;
+  add.corpus = dir / "c2.jsonl";
+  add.index_dir = dir / "idx";
+  add.auto_merge = false;
+  add.sparse = index::SparseFieldOptions{dir / "s2.jsonl", index::ImpactQuantization::u16};
+  engine::add_documents(add);
+  const auto scores = [&] {
+    const auto reader = index::IndexReader::open(dir / "idx");
+    const pipeline::ImpactRetriever r(reader, {});
+    pipeline::ImpactContext ctx;
+    std::vector<pipeline::IndexHit> hits;
+    const std::vector<io::SparseQueryTerm> q = {{"t", 1.0f}};
+    r.search(q, 10, ctx, hits);
+    return ranked(*reader, hits);
+  };
+  const float step = static_cast<float>(2.0 / 255.0);
+  const RankedList want = {{"c", 510 * step}, {"a", 255 * step}, {"b", 64 * step}};
+  EXPECT_EQ(scores(), want);
+  const auto meta = index::SparseFieldFiles::open(
+      dir / "idx" / index::IndexReader::open(dir / "idx")->segments().back()->info().name);
+  ASSERT_TRUE(meta.has_value());
+  EXPECT_EQ(meta->meta.quantization, index::ImpactQuantization::u8);
+  index::MergeOptions merge;
+  merge.index_dir = dir / "idx";
+  engine::merge_segments(merge);
+  EXPECT_EQ(index::IndexReader::open(dir / "idx")->segments().size(), 1u);
+  EXPECT_EQ(scores(), want) << "a merge copies the impacts";
+}
+
 TEST(LiveIndexProperty, SparseAndDenseFieldsEqualFreshBuilds) {
   const int cases = 4 * multiplier();
   for (int c = 0; c < cases; ++c) {
