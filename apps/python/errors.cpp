@@ -14,20 +14,23 @@ namespace {
 struct KindClass {
   ErrorKind kind;
   const char* name;
+  const char* kind_name;  // the class attribute `kind`
   const char* doc;
 };
 
 constexpr std::array<KindClass, 6> kKinds = {{
-    {ErrorKind::invalid_argument, "InvalidArgumentError",
+    {ErrorKind::invalid_argument, "InvalidArgumentError", "invalid_argument",
      "Bad input: an argument, or a line or field of a file the caller gave."},
-    {ErrorKind::not_found, "NotFoundError",
+    {ErrorKind::not_found, "NotFoundError", "not_found",
      "A file, index, field or document that does not exist."},
-    {ErrorKind::corruption, "CorruptionError",
+    {ErrorKind::corruption, "CorruptionError", "corruption",
      "A file whose header, checksum or structure is wrong."},
-    {ErrorKind::io, "IoError",
+    {ErrorKind::io, "IoError", "io",
      "The operating system refused: open, read, write, rename, disk full."},
-    {ErrorKind::unsupported, "UnsupportedError", "A valid request this version does not do."},
-    {ErrorKind::limit_exceeded, "LimitExceededError", "A size or count over a documented limit."},
+    {ErrorKind::unsupported, "UnsupportedError", "unsupported",
+     "A valid request this version does not do."},
+    {ErrorKind::limit_exceeded, "LimitExceededError", "limit_exceeded",
+     "A size or count over a documented limit."},
 }};
 
 // Owned by the module object for the interpreter's lifetime (module attributes hold references).
@@ -50,7 +53,7 @@ void register_errors(py::module_& m) {
                           ? py::make_tuple(py::handle(base), py::handle(PyExc_ValueError))
                           : py::make_tuple(py::handle(base));
     py::dict attrs;
-    attrs["kind"] = std::string(to_string(k.kind));
+    attrs["kind"] = k.kind_name;
     const std::string qualified = std::string("tandem.") + k.name;
     PyObject* cls = PyErr_NewExceptionWithDoc(qualified.c_str(), k.doc, bases.ptr(), attrs.ptr());
     if (cls == nullptr) throw py::error_already_set();
