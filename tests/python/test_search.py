@@ -102,3 +102,23 @@ def test_k_larger_than_matches_pads(scifact_index):
     D, I = tandem.Index(scifact_index).search_batch(["zzzzunknownterm", "vitamin"], k=7)
     assert all(i is None for i in I[0]) and np.all(D[0] == -np.inf)
     assert all(i is not None for i in I[1])
+
+
+def test_batch_search_releases_the_gil(scifact_index, scifact_queries):
+    """While one thread is inside search_batch, another runs Python code: with the GIL held for
+    the whole call the counter could not move."""
+    index = tandem.Index(scifact_index)
+    queries = list(scifact_queries.values()) * 20
+    done = threading.Event()
+    ticks = 0
+
+    def work():
+        index.search_batch(queries, k=100, threads=1)
+        done.set()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    while not done.is_set():
+        ticks += 1
+    worker.join()
+    assert ticks > 1000
