@@ -113,6 +113,39 @@ TEST_F(PipelineCli, FiltersApplyInsideEveryLeg) {
   EXPECT_EQ(stats["settings"]["filter_allowed"], 1);
 }
 
+TEST_F(PipelineCli, ImpactLegAndItsFilterRefetch) {
+  // Learned-sparse vectors: for the query {"a": 1} impact scores are d2 3, d4 2, d1 1 (d3 has no
+  // a).
+  test::write_file(dir / "s.jsonl",
+                   "{\"id\": \"d1\", \"vector\": {\"a\": 1}}\n"
+                   "{\"id\": \"d2\", \"vector\": {\"a\": 3, \"b\": 1}}\n"
+                   "{\"id\": \"d3\", \"vector\": {\"b\": 2}}\n"
+                   "{\"id\": \"d4\", \"vector\": {\"a\": 2}}\n");
+  auto r = run_command(tandem() + " index --corpus " + quote(dir / "corpus.jsonl") + " --sparse " +
+                       quote(dir / "s.jsonl") + " -q --index " + quote(dir / "sidx"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  test::write_file(dir / "sq.jsonl", "{\"qid\": \"q1\", \"vector\": {\"a\": 1}}\n");
+  const auto write = [&](const std::string& leg, const std::string& extra) {
+    test::write_file(dir / "sp.json",
+                     "{\"index\": " + nlohmann::json((dir / "sidx").string()).dump() +
+                         ", \"legs\": [" + leg + "]" + extra + "}");
+    return (dir / "sp.json").string();
+  };
+  const std::string q = nlohmann::json((dir / "sq.jsonl").string()).dump();
+  for (const char* kind : {"impact", "sparse-approx"}) {
+    const std::string leg = std::string("{\"kind\": \"") + kind + "\", \"queries\": " + q;
+    EXPECT_EQ(run_ids(write(leg + "}", "")), (std::vector<std::string>{"d2", "d4", "d1"})) << kind;
+    // depth 1 with year >= 2015: the first fetch (d2) is filtered out, the leg fetches deeper.
+    EXPECT_EQ(run_ids(write(leg + ", \"depth\": 1}", R"(, "filter": {"year": {"gte": 2015}})")),
+              (std::vector<std::string>{"d4"}))
+        << kind;
+  }
+  // BM25 over the same index with the filter through the deleted-docs hook: "brown dog" finds
+  // d1, d2, d3; d1 (2001) is filtered out; d2 and d3 tie and keep id order.
+  EXPECT_EQ(run_ids(write(R"({"kind": "bm25"})", R"(, "filter": {"year": {"gt": 2001}})")),
+            (std::vector<std::string>{"d2", "d3"}));
+}
+
 TEST_F(PipelineCli, ExplainShowsEveryLeg) {
   const std::string p = pipeline(R"({"method": "convex", "alpha": 0.5})");
   test::write_file(dir / "qv.jsonl", "{\"qid\": \"query\", \"vector\": [0, 1]}\n");
