@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <pybind11/pybind11.h>
 
@@ -19,6 +20,7 @@ void register_errors(py::module_& m);
 void register_index(py::module_& m);
 void register_search(py::module_& m);
 void register_eval(py::module_& m);
+void register_pipeline(py::module_& m);
 
 /// An index opened from Python. close() drops this object's reference; searches that are running
 /// keep their own copy of the engine::Index, so closing never pulls files from under them.
@@ -44,5 +46,11 @@ unsigned checked_threads(long long threads);
 std::string path_arg(const py::handle& value, const char* what);
 /// json.loads(text).
 py::object parse_json(const std::string& text);
+/// Text queries from a sequence of str (ids "0", "1", ...) or a dict {qid: text}; anything else
+/// is Error(invalid_argument).
+std::vector<io::QueryText> text_query_list(const py::object& queries);
+/// FAISS-style (D, I) of a batch: float32 scores and an object array of ids, (n, k), padded with
+/// -inf / None.
+py::tuple batch_arrays(const engine::BatchResult& batch, std::size_t k);
 
 }  // namespace tandem::python

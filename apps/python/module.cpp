@@ -12,4 +12,5 @@ PYBIND11_MODULE(tandem, m) {
   tandem::python::register_index(m);
   tandem::python::register_search(m);
   tandem::python::register_eval(m);
+  tandem::python::register_pipeline(m);
 }

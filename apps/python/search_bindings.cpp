@@ -59,8 +59,10 @@ engine::SearchOptions bm25_options(long long k, float k1, float b, const std::st
   return o;
 }
 
+}  // namespace
+
 // Text queries from a sequence of str (ids "0", "1", ...) or a dict {qid: text}.
-std::vector<io::QueryText> text_queries(const py::object& queries) {
+std::vector<io::QueryText> text_query_list(const py::object& queries) {
   std::vector<io::QueryText> out;
   if (py::isinstance<py::dict>(queries)) {
     for (const auto& [id, text] : queries.cast<py::dict>()) {
@@ -87,14 +89,18 @@ std::vector<io::QueryText> text_queries(const py::object& queries) {
   return out;
 }
 
+namespace {
+
 py::list hit_list(const std::vector<engine::Hit>& hits) {
   py::list out;
   for (const auto& h : hits) out.append(py::make_tuple(h.id, h.score));
   return out;
 }
 
+}  // namespace
+
 // (D, I) of a batch, padded to k columns.
-py::tuple to_arrays(const engine::BatchResult& batch, std::size_t k) {
+py::tuple batch_arrays(const engine::BatchResult& batch, std::size_t k) {
   const auto n = static_cast<py::ssize_t>(batch.results.size());
   const auto cols = static_cast<py::ssize_t>(k);
   py::array_t<float> scores({n, cols});
@@ -117,6 +123,8 @@ py::tuple to_arrays(const engine::BatchResult& batch, std::size_t k) {
   return py::make_tuple(std::move(scores), std::move(ids));
 }
 
+namespace {
+
 py::list search(const OpenIndex& self, const std::string& query, long long k, float k1, float b,
                 const std::string& lengths, const std::string& algorithm,
                 const py::object& fields) {
@@ -137,14 +145,14 @@ py::tuple search_batch(const OpenIndex& self, const py::object& queries, long lo
   const engine::Index index = self.get();
   const auto options = bm25_options(k, k1, b, lengths, algorithm, fields, remove_query);
   const unsigned n_threads = checked_threads(threads);
-  const auto list = text_queries(queries);
+  const auto list = text_query_list(queries);
   engine::BatchResult batch;
   {
     py::gil_scoped_release release;
     const engine::Searcher searcher(index, options);
     batch = searcher.search_batch(list, n_threads);
   }
-  return to_arrays(batch, options.k);
+  return batch_arrays(batch, options.k);
 }
 
 py::tuple dense_search(const OpenIndex& self, const py::object& queries, long long k,
@@ -187,7 +195,7 @@ py::tuple dense_search(const OpenIndex& self, const py::object& queries, long lo
     const engine::DenseSearcher searcher(index, o);
     if (set.rows() > 0) batch = searcher.search_batch(set, n_threads, "queries");
   }
-  return to_arrays(batch, o.k);
+  return batch_arrays(batch, o.k);
 }
 
 // One sparse query: a dict {term: weight} (weights > 0 kept) or a str (pre-tokenised text, or
@@ -261,7 +269,7 @@ py::object sparse_search(const OpenIndex& self, const py::object& queries, long 
     const engine::SparseSearcher searcher(index, o);
     batch = searcher.search_batch(list, n_threads);
   }
-  return to_arrays(batch, o.k);
+  return batch_arrays(batch, o.k);
 }
 
 }  // namespace
