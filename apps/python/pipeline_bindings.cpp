@@ -58,7 +58,7 @@ py::object search(const engine::PipelineSearcher& self, const std::string& query
   if (!batch.batch.results.empty()) {
     for (const auto& h : batch.batch.results[0].hits) hits.append(py::make_tuple(h.id, h.score));
   }
-  if (!explain) return std::move(hits);
+  if (!explain) return hits;
   return py::make_tuple(std::move(hits), parse_json(explained));
 }
 
