@@ -4,6 +4,9 @@
 #
 #   scripts/setup.sh            build + test dependencies (including the Lucene peer for compat tests)
 #   scripts/setup.sh --minimal  only what building the tool needs
+#   scripts/setup.sh --python   build + test dependencies, then build the Python module `tandem`
+#                               (build/release) and install it where /usr/bin/python3 imports it
+#                               (cmake --install --component python; PREFIX=/usr/local by default)
 set -euo pipefail
 
 build_packages=(
@@ -13,6 +16,8 @@ build_packages=(
   # sgemm for batched exact dense search and the BERT encoder, QR and SVD for LSA
   # (OpenBLAS 0.3.21 bundles LAPACK).
   libopenblas-dev
+  # The Python module `tandem` (apps/python, docs/python.md) for Debian's python3, with numpy.
+  pybind11-dev python3-dev python3-numpy
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -24,6 +29,8 @@ test_packages=(
   python3-faiss python3-hnswlib
   # The Lucene 8.8 peer (Anserini's BM25 setup) that the compatibility tests compare against.
   openjdk-17-jdk-headless liblucene8-java libjackson2-core-java
+  # The Python module's tests, and `tandem report`'s page rendered in headless Chromium.
+  python3-pytest chromium
 )
 
 packages=("${build_packages[@]}")
@@ -35,16 +42,23 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-if ((${#missing[@]} == 0)); then
-  echo "setup: all ${#packages[@]} packages are installed"
-  exit 0
-fi
-
 sudo=()
 if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-# --no-upgrade: never change the version of a package that is already there (e.g. the JDK).
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends --no-upgrade "${missing[@]}"
-echo "setup: done"
+if ((${#missing[@]} == 0)); then
+  echo "setup: all ${#packages[@]} packages are installed"
+else
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  # --no-upgrade: never change the version of a package that is already there (e.g. the JDK).
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends --no-upgrade "${missing[@]}"
+  echo "setup: done"
+fi
+
+if [[ "${1:-}" == "--python" ]]; then
+  cd "$(dirname "$0")/.."
+  cmake --preset release -DTANDEM_BUILD_PYTHON=ON >/dev/null
+  cmake --build build/release -j "$(nproc)" --target tandem_python
+  "${sudo[@]}" cmake --install build/release --component python
+  /usr/bin/python3 -c 'import tandem; print("setup: Python module", tandem.__version__, "at", tandem.__file__)'
+fi
