@@ -13,6 +13,8 @@ build_packages=(
   # sgemm for batched exact dense search and the BERT encoder, QR and SVD for LSA
   # (OpenBLAS 0.3.21 bundles LAPACK).
   libopenblas-dev
+  # `tandem serve`: cpp-httplib 0.11 (a compiled library; its pkg-config file brings TLS/zlib/brotli).
+  libcpp-httplib-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -24,6 +26,8 @@ test_packages=(
   python3-faiss python3-hnswlib
   # The Lucene 8.8 peer (Anserini's BM25 setup) that the compatibility tests compare against.
   openjdk-17-jdk-headless liblucene8-java libjackson2-core-java
+  # HTTP load generator of bench/macro/http_load.py.
+  wrk
 )
 
 packages=("${build_packages[@]}")
