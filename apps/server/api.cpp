@@ -69,7 +69,7 @@ io::SparseQuery get_sparse(const json& v, const Limits& limits) {
                     type_name(v)));
   // The same parser (and so the same rules: summed repeats, zero weights dropped, indices as
   // decimal terms) as the CLI's JSONL query vectors.
-  json line = json::object();
+  json line = {{"id", "query"}};
   if (v.contains("indices") || v.contains("values")) {
     check_members(v, {"indices", "values"}, "\"sparse\"");
     if (v.contains("indices")) line["indices"] = v["indices"];

@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <optional>
@@ -9,8 +10,8 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 #include <httplib.h>
-#include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "tandem/core/error.hpp"
 
@@ -88,6 +89,8 @@ bool same_secret(std::string_view a, std::string_view b) {
     diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
   return diff == 0;
 }
+
+int stop_pipe[2] = {-1, -1};  // written by the SIGINT/SIGTERM handler, read by the stopper
 
 // When the current request started routing (set by the pre-routing handler, read by the logger on
 // the same thread); nullopt for a request refused before routing (bad request line, huge body).
@@ -303,13 +306,18 @@ int serve(const ServeOptions& options, const std::function<void(int port)>& on_l
   if (options.port < 0 || options.port > 65535)
     fail(ErrorKind::invalid_argument, "--port must be in 0..65535, not {}", options.port);
 
-  // SIGINT/SIGTERM stop the server from a thread of their own (sigwait), not from a handler.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGUSR1);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // SIGINT/SIGTERM stop the server: the handler only writes a byte to a pipe (async-signal-safe);
+  // a thread reading the pipe calls stop(). (A handler, not sigwait: libraries such as OpenBLAS
+  // start threads before main, and a blocked mask would not cover them.)
+  if (::pipe(stop_pipe) != 0) fail_errno(errno, "creating the stop pipe");
+  struct sigaction action {};
+  action.sa_handler = [](int) {
+    const char byte = 1;
+    [[maybe_unused]] const auto n = ::write(stop_pipe[1], &byte, 1);
+  };
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
   Service service(options);
@@ -335,14 +343,16 @@ int serve(const ServeOptions& options, const std::function<void(int port)>& on_l
          "cannot listen on {}:{} (address in use, or not an address of this machine)", options.host,
          options.port);
 
-  std::thread stopper([&svr, &signals] {
-    int sig = 0;
-    sigwait(&signals, &sig);
+  std::thread stopper([&svr] {
+    char byte = 0;
+    while (::read(stop_pipe[0], &byte, 1) < 0 && errno == EINTR) {
+    }
     svr.stop();
   });
   if (on_listening) on_listening(port);
   const bool ok = svr.listen_after_bind();
-  pthread_kill(stopper.native_handle(), SIGUSR1);  // wakes it if no signal came
+  const char byte = 0;
+  [[maybe_unused]] const auto n = ::write(stop_pipe[1], &byte, 1);  // wakes it if no signal came
   stopper.join();
   return ok ? 0 : 1;
 }
