@@ -63,8 +63,23 @@ bool method_allowed(const std::string& route, const std::string& method) {
   return false;
 }
 
+// The library's error category as an identifier (the "kind" of the JSON error body).
 std::string_view error_kind(ErrorKind kind) {
-  return to_string(kind);
+  switch (kind) {
+    case ErrorKind::invalid_argument:
+      return "invalid_argument";
+    case ErrorKind::not_found:
+      return "not_found";
+    case ErrorKind::corruption:
+      return "corruption";
+    case ErrorKind::io:
+      return "io";
+    case ErrorKind::unsupported:
+      return "unsupported";
+    case ErrorKind::limit_exceeded:
+      return "limit_exceeded";
+  }
+  return "internal";
 }
 
 void set_error(httplib::Response& res, int status, std::string_view kind,

@@ -286,12 +286,16 @@ def case_malformed(tandem, tmp, fixture):
                 err = json.loads(data)["error"]
                 check(isinstance(err["kind"], str) and isinstance(err["message"], str) and err["message"],
                       f"{what}: error body {data[:200]!r}")
+                check(err["kind"].replace("_", "").isalpha() and err["kind"].islower(),
+                      f"{what}: kind {err['kind']!r} is an identifier")
             except (ValueError, KeyError, TypeError):
                 check(False, f"{what}: not a JSON error body: {data[:200]!r}")
             if what == "wrong method":
                 check(status == 405 and resp.getheader("Allow") == "POST", f"{what}: 405 with Allow")
             if what.startswith("unknown endpoint"):
                 check(status == 404, f"{what}: 404")
+            if what == "unknown document":
+                check(status == 404 and err["kind"] == "not_found", f"{what}: 404 not_found")
             if what == "a body over --max-body-bytes":
                 check(status == 413, f"{what}: 413 (got {status})")
             hs, hbody, _ = srv.request("GET", "/health")
