@@ -120,6 +120,9 @@ void add_serve_command(CLI::App& app, Action& run) {
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
   cmd->add_flag("--access-log", o.access_log, "Print one line per request on stderr");
+  cmd->add_flag("--allow-pipeline-files", o.allow_pipeline_files,
+                "Let request pipelines name files on this machine (encoders, query vectors); "
+                "only for trusted clients");
   cmd->add_option("--k1", a->k1, "BM25 k1")->capture_default_str();
   cmd->add_option("--b", a->b, "BM25 b")->capture_default_str();
   cmd->add_option("--lengths", a->lengths, "BM25 document lengths: lucene or exact")

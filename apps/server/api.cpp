@@ -207,7 +207,8 @@ json parse_body(std::string_view body, const Limits& limits) {
 
 SearchRequest parse_search_request(std::string_view body, const Limits& limits) {
   const json j = parse_body(body, limits);
-  check_members(j, {"query", "sparse", "dense", "k", "documents", "pipeline"}, "search request");
+  check_members(j, {"query", "sparse", "dense", "k", "documents", "pipeline", "explain"},
+                "search request");
   SearchRequest r;
   const int given = static_cast<int>(j.contains("query")) + static_cast<int>(j.contains("sparse")) +
                     static_cast<int>(j.contains("dense"));
@@ -217,9 +218,18 @@ SearchRequest parse_search_request(std::string_view body, const Limits& limits) 
           fmt::format("\"pipeline\" must be an object, not {}", type_name(j["pipeline"])));
     r.pipeline = j["pipeline"];
   }
-  if (given != 1 && !r.pipeline)
+  if (given != 1)
     bad("invalid_argument",
         "a search request needs exactly one of \"query\" (text), \"sparse\" or \"dense\"");
+  if (r.pipeline && !j.contains("query"))
+    bad("invalid_argument", "a \"pipeline\" takes a text \"query\"");
+  if (j.contains("explain")) {
+    if (!j["explain"].is_boolean())
+      bad("invalid_argument",
+          fmt::format("\"explain\" must be a boolean, not {}", type_name(j["explain"])));
+    r.explain = j["explain"].get<bool>();
+    if (r.explain && !r.pipeline) bad("invalid_argument", "\"explain\" goes with \"pipeline\"");
+  }
   if (j.contains("query")) {
     const json& q = j["query"];
     if (!q.is_string())

@@ -61,13 +61,15 @@ struct SearchRequest {
   std::vector<float> dense;                // Kind::dense
   std::size_t k = 10;                      // 1..limits.max_k
   bool documents = false;                  // include each hit's stored document
-  std::optional<nlohmann::json> pipeline;  // reserved: a declarative pipeline (not wired yet)
+  std::optional<nlohmann::json> pipeline;  // a declarative pipeline (docs/pipelines.md)
+  bool explain = false;                    // pipeline: add the per-leg explain record
 };
 
 /// POST /search body:
 ///   {"query": "text"} | {"sparse": {"term": w, ...}} | {"sparse": {"indices": [..], "values":
 ///   [..]}} | {"sparse": "pre-tokenised text"} | {"dense": [x, ...]},
-///   with optional "k" (integer), "documents" (bool), "pipeline" (object; reserved).
+///   with optional "k" (integer), "documents" (bool); or {"query": "text", "pipeline": {...}}
+///   with optional "explain" (bool).
 /// Unknown members, wrong types, k outside 1..max_k, over-long queries and non-finite numbers are
 /// ApiError(400) naming the member.
 SearchRequest parse_search_request(std::string_view body, const Limits& limits);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "tandem/core/error.hpp"
+#include "tandem/engine/pipeline_searcher.hpp"
 
 namespace tandem::server {
 
@@ -106,6 +107,69 @@ std::string Snapshot::search(const SearchRequest& r) const {
   json out = {{"retriever", retriever},     {"k", r.k},
               {"generation", generation()}, {"took_us", std::round(took_us)},
               {"hits", std::move(list)},    {"settings", std::move(settings)}};
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+namespace {
+
+// Members of a pipeline description that name files on the server.
+bool names_a_file(const std::string& key) {
+  for (const char* k : {"index", "queries", "query_encoder", "encoder", "query_vectors",
+                        "query_ids", "model", "vocab", "path", "file"}) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+void check_pipeline_paths(const json& j, const std::string& at, bool allow_files) {
+  if (j.is_object()) {
+    for (const auto& [key, value] : j.items()) {
+      const std::string path = at.empty() ? key : at + "." + key;
+      if (names_a_file(key) && (key == "index" || !allow_files)) {
+        throw ApiError(400, "invalid_argument",
+                       key == "index"
+                           ? fmt::format("pipeline.{}: a served pipeline searches the server's "
+                                         "index; leave \"index\" out",
+                                         path)
+                           : fmt::format("pipeline.{}: pipelines over HTTP may not name files "
+                                         "unless the server runs with --allow-pipeline-files",
+                                         path));
+      }
+      check_pipeline_paths(value, path, allow_files);
+    }
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i)
+      check_pipeline_paths(j[i], fmt::format("{}[{}]", at, i), allow_files);
+  }
+}
+
+}  // namespace
+
+std::string Snapshot::search_pipeline(const SearchRequest& r, bool allow_files) const {
+  const auto start = std::chrono::steady_clock::now();
+  check_pipeline_paths(*r.pipeline, "", allow_files);
+  json spec_json = *r.pipeline;
+  spec_json["index"] = index_.reader().dir().string();
+  pipeline::PipelineSpec spec = pipeline::parse_pipeline_spec(spec_json.dump(), "pipeline");
+  const engine::PipelineSearcher searcher(std::move(spec), r.k);
+  const engine::PipelineBatch b = searcher.search(r.text, "query");
+  const pipeline::QueryState& st = b.states.at(0);
+  json list = json::array();
+  const bool store = r.documents && index_.reader().settings().store;
+  for (std::size_t i = 0; i < st.fused.size(); ++i) {
+    json h = {{"rank", i + 1}, {"id", st.fused[i].id}, {"score", st.fused[i].score}};
+    if (store) {
+      if (const auto doc = index_.document(st.fused[i].id)) h["document"] = document_json(*doc);
+    }
+    list.push_back(std::move(h));
+  }
+  const double took_us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+  json out = {{"retriever", "pipeline"},    {"k", r.k},
+              {"generation", generation()}, {"took_us", std::round(took_us)},
+              {"hits", std::move(list)},    {"settings", searcher.pipeline().settings()}};
+  if (r.explain)
+    out["explain"] = json::parse(engine::explain_json(searcher.pipeline(), st, st.fused.size()));
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

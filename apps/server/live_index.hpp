@@ -44,6 +44,11 @@ class Snapshot {
   /// float's shortest decimal spelling, as in a raw run file. Throws tandem::Error for requests
   /// the index cannot answer (a dense query of the wrong dimension, no sparse field, ...).
   std::string search(const SearchRequest& request) const;
+  /// Runs request.pipeline over the served index (its "index" is this one; legs may not name
+  /// other indexes, nor, unless `allow_files`, files such as encoders or query vectors). The
+  /// response has the fused hits (double scores, as the pipeline's explain prints them), the
+  /// pipeline's settings, and with request.explain its explain record.
+  std::string search_pipeline(const SearchRequest& request, bool allow_files) const;
 
  private:
   template <typename S>

@@ -200,10 +200,8 @@ class Service {
     svr.Post("/search", guard([this](const httplib::Request& req, httplib::Response& res) {
                const SearchRequest r = parse_search_request(req.body, options_.limits);
                if (r.pipeline) {
-                 // TODO(lead): wire engine::PipelineSearcher (branch `pipe`) here: run
-                 // *r.pipeline over the snapshot's index with r.k and the query members.
-                 throw ApiError(400, "unsupported",
-                                "\"pipeline\" is not available in this server version yet");
+                 set_json(res, live_.snapshot()->search_pipeline(r, options_.allow_pipeline_files));
+                 return;
                }
                set_json(res, live_.snapshot()->search(r));
              }));

@@ -21,9 +21,10 @@ struct ServeOptions {
   Limits limits;
   int read_timeout_s = 10;
   int write_timeout_s = 10;
-  std::size_t keep_alive_max = 100;  // requests per connection before it is closed
-  int keep_alive_timeout_s = 5;      // idle seconds before a kept-alive connection is closed
-  bool access_log = false;           // one line per request on stderr
+  std::size_t keep_alive_max = 100;   // requests per connection before it is closed
+  int keep_alive_timeout_s = 5;       // idle seconds before a kept-alive connection is closed
+  bool access_log = false;            // one line per request on stderr
+  bool allow_pipeline_files = false;  // request pipelines may name files (encoders, vectors)
   EngineOptions engine;
 };
 

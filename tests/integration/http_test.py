@@ -217,6 +217,26 @@ def case_equal(tandem, tmp, fixture):
         _, k3 = srv.json("POST", "/search", {"query": qs[1][1], "k": 3})
         _, k10 = srv.json("POST", "/search", {"query": qs[1][1], "k": 10})
         check(len(k3["hits"]) == 3 and k3["hits"] == k10["hits"][:3], "k=3 is the prefix of k=10")
+        # A pipeline (BM25 + impact on the query text, fused by RRF) equals `tandem search --pipeline`.
+        pipe = {"legs": [{"kind": "bm25", "depth": 50}, {"kind": "impact", "depth": 50}],
+                "fusion": {"method": "rrf"}}
+        with open(os.path.join(tmp, "p.json"), "w") as f:
+            json.dump({**pipe, "index": index}, f)
+        for qid, text in qs[:5]:
+            cli = json.loads(run([tandem, "search", "--pipeline", os.path.join(tmp, "p.json"),
+                                  "--query", text, "--k", str(k), "--json"]).stdout)
+            status, body = srv.json("POST", "/search", {"query": text, "pipeline": pipe, "k": k, "explain": True})
+            check(status == 200, f"pipeline {qid}: {status} {body}")
+            check([(h["id"], h["score"]) for h in body.get("hits", [])]
+                  == [(h["id"], h["score"]) for h in cli["hits"]],
+                  f"pipeline {qid}: {body.get('hits', [])[:2]} vs CLI {cli['hits'][:2]}")
+            # Equal settings but for "pipeline", the description's source (a file for the CLI).
+            strip = lambda x: {key: v for key, v in x.items() if key != "pipeline"}
+            check("explain" in body and strip(body["settings"]) == strip(cli["settings"]),
+                  f"pipeline {qid}: explain, settings {body.get('settings')} vs CLI {cli['settings']}")
+        for bad_pipe in ({**pipe, "index": "/etc"}, {"legs": [{"kind": "impact", "query_encoder": "idf:/etc"}]}):
+            status, body = srv.json("POST", "/search", {"query": "x", "pipeline": bad_pipe})
+            check(status == 400 and "pipeline." in body["error"]["message"], f"pipeline naming files refused: {body}")
     finally:
         srv.stop()
 
@@ -260,7 +280,11 @@ def case_malformed(tandem, tmp, fixture):
         ("POST", "/search", b'{"sparse": [1, 2]}', "sparse an array"),
         ("POST", "/search", b'{"sparse": {"a": 1e39}}', "sparse weight overflows float"),
         ("POST", "/search", deep.encode(), "nested 200 deep"),
-        ("POST", "/search", b'{"query": "x", "pipeline": {}}', "pipeline (not wired)"),
+        ("POST", "/search", b'{"query": "x", "pipeline": {}}', "pipeline without legs"),
+        ("POST", "/search", b'{"query": "x", "pipeline": {"legs": [{"kind": "warp"}]}}', "pipeline unknown leg"),
+        ("POST", "/search", b'{"query": "x", "pipeline": [1]}', "pipeline an array"),
+        ("POST", "/search", b'{"dense": [1], "pipeline": {"legs": [{"kind": "bm25"}]}}', "pipeline without text"),
+        ("POST", "/search", b'{"query": "x", "explain": true}', "explain without pipeline"),
         ("POST", "/search", big, "a body over --max-body-bytes"),
         ("GET", "/search", None, "wrong method"),
         ("DELETE", "/search", None, "wrong method DELETE"),
