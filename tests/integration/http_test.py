@@ -390,6 +390,10 @@ def case_live(tandem, tmp, fixture):
 
 def case_auth(tandem, tmp, fixture):
     index = fixture[0]
+    r = subprocess.run([tandem, "serve", "--help"], capture_output=True, text=True, timeout=30)
+    check(r.returncode == 0 and all(o in r.stdout for o in ("--api-key", "--max-k", "--max-body-bytes",
+                                                           "--read-timeout", "--threads", "TANDEM_API_KEY")),
+          "serve --help lists the security and limit options")
     r = subprocess.run([tandem, "serve", "--index", index, "--host", "0.0.0.0", "--port", "0"],
                        capture_output=True, text=True, timeout=30, env={**os.environ, "TANDEM_API_KEY": ""})
     check(r.returncode != 0 and "API key" in r.stderr and "listening" not in r.stdout,
