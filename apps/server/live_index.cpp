@@ -124,7 +124,7 @@ bool names_a_file(const std::string& key) {
 void check_pipeline_paths(const json& j, const std::string& at, bool allow_files) {
   if (j.is_object()) {
     for (const auto& [key, value] : j.items()) {
-      const std::string path = at.empty() ? key : at + "." + key;
+      const std::string path = at.empty() ? key : fmt::format("{}.{}", at, key);
       if (names_a_file(key) && (key == "index" || !allow_files)) {
         throw ApiError(400, "invalid_argument",
                        key == "index"

@@ -143,7 +143,7 @@ class Service {
           return httplib::Server::HandlerResponse::Handled;
         }));
     svr.set_exception_handler(
-        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        [](const httplib::Request&, httplib::Response& res, const std::exception_ptr&) {
           set_error(res, 500, "internal", "internal error");
         });
     svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
@@ -262,7 +262,7 @@ class Service {
   }
 
   static std::string document_id(const httplib::Request& req) {
-    const std::string id = req.matches.size() > 1 ? req.matches[1].str() : "";
+    std::string id = req.matches.size() > 1 ? req.matches[1].str() : "";
     if (!valid_utf8(id))
       throw ApiError(400, "invalid_argument", "the document id is not valid UTF-8");
     return id;
