@@ -18,6 +18,8 @@ build_packages=(
   libopenblas-dev
   # The Python module `tandem` (apps/python, docs/python.md) for Debian's python3, with numpy.
   pybind11-dev python3-dev python3-numpy
+  # `tandem serve`: cpp-httplib 0.11 (a compiled library; its pkg-config file brings TLS/zlib/brotli).
+  libcpp-httplib-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -31,6 +33,8 @@ test_packages=(
   openjdk-17-jdk-headless liblucene8-java libjackson2-core-java
   # The Python module's tests, and `tandem report`'s page rendered in headless Chromium.
   python3-pytest chromium
+  # HTTP load generator of bench/macro/http_load.py.
+  wrk
 )
 
 packages=("${build_packages[@]}")

@@ -23,6 +23,7 @@ void add_analyze_command(CLI::App& app, Action& run);
 void add_encode_command(CLI::App& app, Action& run);
 void add_train_command(CLI::App& app, Action& run);
 void add_report_command(CLI::App& app, Action& run);
+void add_serve_command(CLI::App& app, Action& run);
 void add_tune_command(CLI::App& app, Action& run);
 
 }  // namespace tandem::cli

@@ -53,6 +53,7 @@ int run_main(int argc, char** argv) {
   tandem::cli::add_encode_command(app, run);
   tandem::cli::add_train_command(app, run);
   tandem::cli::add_report_command(app, run);
+  tandem::cli::add_serve_command(app, run);
   tandem::cli::add_tune_command(app, run);
   try {
     app.parse(argc, argv);
