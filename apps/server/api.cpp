@@ -258,24 +258,37 @@ SearchRequest parse_search_request(std::string_view body, const Limits& limits) 
   return r;
 }
 
-std::vector<std::string> parse_add_request(std::string_view body, const Limits& limits) {
-  const json j = parse_body(body, limits);
-  check_members(j, {"documents"}, "add request");
-  if (!j.contains("documents")) bad("invalid_argument", "an add request needs \"documents\"");
-  const json& docs = j["documents"];
-  if (!docs.is_array())
+namespace {
+
+// The items of an array member of objects, each dumped as one JSONL line.
+std::vector<std::string> object_lines(const json& j, const char* member) {
+  const json& items = j[member];
+  if (!items.is_array())
     bad("invalid_argument",
-        fmt::format("\"documents\" must be an array of objects, not {}", type_name(docs)));
-  if (docs.empty()) bad("invalid_argument", "\"documents\" is empty");
+        fmt::format("\"{}\" must be an array of objects, not {}", member, type_name(items)));
   std::vector<std::string> lines;
-  lines.reserve(docs.size());
-  for (std::size_t i = 0; i < docs.size(); ++i) {
-    if (!docs[i].is_object())
-      bad("invalid_argument",
-          fmt::format("\"documents\"[{}] must be an object, not {}", i, type_name(docs[i])));
-    lines.push_back(docs[i].dump());
+  lines.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].is_object())
+      bad("invalid_argument", fmt::format("\"{}\"[{}] must be an object, not {}", member, i,
+                                          type_name(items[i])));
+    lines.push_back(items[i].dump());
   }
   return lines;
+}
+
+}  // namespace
+
+AddRequest parse_add_request(std::string_view body, const Limits& limits) {
+  const json j = parse_body(body, limits);
+  check_members(j, {"documents", "sparse", "dense"}, "add request");
+  if (!j.contains("documents")) bad("invalid_argument", "an add request needs \"documents\"");
+  AddRequest r;
+  r.documents = object_lines(j, "documents");
+  if (r.documents.empty()) bad("invalid_argument", "\"documents\" is empty");
+  if (j.contains("sparse")) r.sparse = object_lines(j, "sparse");
+  if (j.contains("dense")) r.dense = object_lines(j, "dense");
+  return r;
 }
 
 std::vector<std::string> parse_delete_request(std::string_view body, const Limits& limits) {

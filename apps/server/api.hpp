@@ -74,9 +74,19 @@ struct SearchRequest {
 /// ApiError(400) naming the member.
 SearchRequest parse_search_request(std::string_view body, const Limits& limits);
 
-/// POST /documents body: {"documents": [{...}, ...]}; returns each document as one JSONL line.
-/// Each must be an object (the engine checks ids and fields when it adds them).
-std::vector<std::string> parse_add_request(std::string_view body, const Limits& limits);
+/// An add request: the documents and, optionally, their learned-sparse and dense vectors, each
+/// as JSONL lines in the formats `tandem add --corpus/--sparse/--dense` read.
+struct AddRequest {
+  std::vector<std::string> documents;
+  std::vector<std::string> sparse;  // {"id", "vector": {"term": w}} or {"id", "indices", "values"}
+  std::vector<std::string> dense;   // {"id", "vector": [x, ...]}
+};
+
+/// POST /documents body: {"documents": [{...}, ...], "sparse": [{...}, ...], "dense": [{...},
+/// ...]} ("sparse" and "dense" optional). Each item must be an object; the engine checks ids,
+/// fields, weights and dimensions when it adds them (a vector whose id is not among the
+/// documents is an error; a document may lack a vector).
+AddRequest parse_add_request(std::string_view body, const Limits& limits);
 
 /// POST /documents/delete body: {"ids": ["id", ...]} (non-empty strings).
 std::vector<std::string> parse_delete_request(std::string_view body, const Limits& limits);

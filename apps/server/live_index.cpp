@@ -211,28 +211,45 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
+// Writes JSONL lines to a file; throws Error(io) naming it on failure.
+void write_lines(const std::filesystem::path& file, const std::vector<std::string>& lines) {
+  std::ofstream out(file, std::ios::binary);
+  for (const auto& line : lines) out << line << '\n';
+  out.flush();
+  if (!out) fail(ErrorKind::io, "{}: cannot write the request's lines", file.string());
+}
+
 }  // namespace
 
-json LiveIndex::add(const std::vector<std::string>& lines) {
+json LiveIndex::add(const AddRequest& request) {
   std::lock_guard lock(write_mutex_);
   TempFolder tmp;
-  const std::filesystem::path file = tmp.path() / "documents.jsonl";
-  {
-    std::ofstream out(file, std::ios::binary);
-    for (const auto& line : lines) out << line << '\n';
-    out.flush();
-    if (!out) fail(ErrorKind::io, "{}: cannot write the request's documents", file.string());
-  }
+  // The request's members by their temporary files, so that errors name the member, not a path.
+  const std::pair<std::filesystem::path, const char*> files[] = {
+      {tmp.path() / "documents.jsonl", "documents"},
+      {tmp.path() / "sparse.jsonl", "sparse"},
+      {tmp.path() / "dense.jsonl", "dense"}};
   index::AddOptions o;
-  o.corpus = file;
   o.index_dir = dir_;
   o.threads = options_.add_threads;
+  write_lines(files[0].first, request.documents);
+  o.corpus = files[0].first;
+  if (!request.sparse.empty()) {
+    write_lines(files[1].first, request.sparse);
+    o.sparse = index::SparseFieldOptions{.vectors = files[1].first};
+  }
+  if (!request.dense.empty()) {
+    write_lines(files[2].first, request.dense);
+    o.dense_vectors = files[2].first;
+  }
   index::AddReport report;
   try {
     report = engine::add_documents(o);
   } catch (const Error& e) {
-    // Name the request's documents (line n = documents[n-1]), not the temporary file.
-    throw Error(e.kind(), replace_all(e.what(), file.string(), "documents"));
+    // Name the request's members (line n = member[n-1]), not the temporary files.
+    std::string message = e.what();
+    for (const auto& [path, member] : files) message = replace_all(message, path.string(), member);
+    throw Error(e.kind(), message);
   }
   reopen();
   json j = json::parse(engine::to_json(report));

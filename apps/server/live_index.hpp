@@ -73,9 +73,10 @@ class LiveIndex {
   LiveIndex(std::filesystem::path dir, EngineOptions options);
 
   std::shared_ptr<const Snapshot> snapshot() const { return current_.load(); }
-  /// Adds (or replaces) documents given as JSONL lines, then publishes a new snapshot. Returns
-  /// the engine's add report with the new generation. Writers are serialised; searches go on.
-  nlohmann::json add(const std::vector<std::string>& lines);
+  /// Adds (or replaces) documents, with their sparse and dense vectors if given, then publishes a
+  /// new snapshot. Returns the engine's add report with the new generation. Writers are
+  /// serialised; searches go on.
+  nlohmann::json add(const AddRequest& request);
   /// Deletes documents by id (ids not in the index are counted), then publishes a new snapshot.
   nlohmann::json remove(const std::vector<std::string>& ids);
 

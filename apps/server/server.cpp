@@ -206,8 +206,8 @@ class Service {
                set_json(res, live_.snapshot()->search(r));
              }));
     svr.Post("/documents", guard([this](const httplib::Request& req, httplib::Response& res) {
-               const auto lines = parse_add_request(req.body, options_.limits);
-               set_json(res, dump(live_.add(lines)));
+               const AddRequest add = parse_add_request(req.body, options_.limits);
+               set_json(res, dump(live_.add(add)));
              }));
     svr.Post("/documents/delete",
              guard([this](const httplib::Request& req, httplib::Response& res) {

@@ -22,12 +22,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const tandem::server::ApiError& e) {
     if (e.status() < 400 || e.status() > 499) __builtin_trap();
   }
-  for (auto parse : {&tandem::server::parse_add_request, &tandem::server::parse_delete_request}) {
-    try {
-      parse(body, limits);
-    } catch (const tandem::server::ApiError& e) {
-      if (e.status() < 400 || e.status() > 499) __builtin_trap();
-    }
+  try {
+    const auto add = tandem::server::parse_add_request(body, limits);
+    if (add.documents.empty()) __builtin_trap();
+  } catch (const tandem::server::ApiError& e) {
+    if (e.status() < 400 || e.status() > 499) __builtin_trap();
+  }
+  try {
+    tandem::server::parse_delete_request(body, limits);
+  } catch (const tandem::server::ApiError& e) {
+    if (e.status() < 400 || e.status() > 499) __builtin_trap();
   }
   return 0;
 }

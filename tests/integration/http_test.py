@@ -18,6 +18,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import socket
 import struct
 import subprocess
@@ -346,7 +347,7 @@ def case_malformed(tandem, tmp, fixture):
 
 
 def case_live(tandem, tmp, fixture):
-    # Live changes need a text-only index (the engine refuses adds to sparse/dense fields yet).
+    # Live changes on a text-only index, then on one with sparse and dense fields.
     index = os.path.join(tmp, "idx-text")
     run([tandem, "index", "--corpus", os.path.join(tmp, "corpus.jsonl"), "--index", index, "-q"])
     srv = Server(tandem, index)
@@ -375,11 +376,34 @@ def case_live(tandem, tmp, fixture):
         check(status == 404, "deleted doc 404")
         status, rep = srv.json("POST", "/documents/delete", {"ids": ["no-such", "also-not"]})
         check(status == 200 and rep.get("not_found") == 2, f"bulk delete of unknown ids: {rep}")
-        # On the fixture's index (sparse + dense fields) the engine refuses writes: a clear 4xx.
-        srv2 = Server(tandem, fixture[0])
+        # On a copy of the fixture's index (sparse + dense fields): documents with their vectors.
+        vec_index = os.path.join(tmp, "idx-vectors")
+        shutil.rmtree(vec_index, ignore_errors=True)
+        shutil.copytree(fixture[0], vec_index)
+        srv2 = Server(tandem, vec_index)
         try:
-            status, rep = srv2.json("POST", "/documents", {"documents": [doc]})
-            check(400 <= status < 500 and rep["error"]["kind"] == "unsupported", f"add to dense index: {rep}")
+            dim = len(fixture[3][0][1])
+            dvec = [0.5] * dim
+            body = {"documents": [doc], "sparse": [{"id": "zz-new", "vector": {"quokkaesque": 7}}],
+                    "dense": [{"id": "zz-new", "vector": dvec}]}
+            status, rep = srv2.json("POST", "/documents", body)
+            check(status == 200, f"add with vectors: {status} {rep}")
+            status, got = srv2.json("POST", "/search", {"sparse": {"quokkaesque": 1}, "k": 1})
+            check(status == 200 and [h["id"] for h in got["hits"]] == ["zz-new"], f"sparse finds the added doc: {got}")
+            status, got = srv2.json("POST", "/search", {"dense": [1.0] * dim, "k": 400})
+            check(status == 200 and any(h["id"] == "zz-new" for h in got["hits"]), "dense finds the added doc")
+            # The CLI sees the same change.
+            with open(os.path.join(tmp, "one.jsonl"), "w") as f:
+                f.write(json.dumps({"qid": "q", "vector": {"quokkaesque": 1}}) + "\n")
+            r = run([tandem, "search", "--index", vec_index, "--retriever", "impact", "--queries",
+                     os.path.join(tmp, "one.jsonl"), "--run", os.path.join(tmp, "one.run"), "--k", "1", "-q"])
+            check(read_run(os.path.join(tmp, "one.run")).get("q", [("", 0)])[0][0] == "zz-new", "CLI == server after a vector add")
+            # A vector of the wrong dimension is a 400 naming the member, and changes nothing.
+            status, rep = srv2.json("POST", "/documents", {"documents": [dict(doc, _id="zz-bad")],
+                                                           "dense": [{"id": "zz-bad", "vector": [1.0]}]})
+            check(status == 400 and "dense" in rep["error"]["message"], f"wrong dimension: {status} {rep}")
+            status, _ = srv2.json("GET", "/documents/zz-bad")
+            check(status == 404, "a refused add adds nothing")
             status, _ = srv2.json("GET", "/health")
             check(status == 200, "serving after a refused add")
         finally:
