@@ -42,6 +42,12 @@ std::string to_json(const index::BuildReport& r) {
       {"write_seconds", r.write_seconds},
       {"seconds", r.read_seconds + r.write_seconds},
   };
+  if (r.multivec_docs > 0) {
+    json out = j;
+    out["multivec_docs"] = r.multivec_docs;
+    out["multivec_tokens"] = r.multivec_tokens;
+    return out.dump();
+  }
   return j.dump();
 }
 
@@ -197,6 +203,7 @@ LatencySummary BatchResult::latency() const {
 
 Searcher::Searcher(const Index& index, SearchOptions options)
     : index_(index), options_(std::move(options)), bm25_(index.shared_reader(), options_.bm25) {
+  if (options_.feedback) feedback_.emplace(index.shared_reader(), *options_.feedback);
   if (options_.k == 0) fail(ErrorKind::invalid_argument, "k must be at least 1");
   if (options_.k > 1'000'000)
     fail(ErrorKind::limit_exceeded, "k = {} is over the limit of 1,000,000", options_.k);
@@ -218,7 +225,11 @@ void to_hits(const index::IndexReader& reader, const std::vector<pipeline::Index
 std::vector<Hit> Searcher::search(std::string_view query) const {
   thread_local pipeline::SearchContext ctx;
   thread_local std::vector<pipeline::IndexHit> found;
-  bm25_.search(query, options_.k, ctx, found);
+  if (feedback_) {
+    pipeline::search_with_feedback(bm25_, *feedback_, query, options_.k, ctx, found);
+  } else {
+    bm25_.search(query, options_.k, ctx, found);
+  }
   std::vector<Hit> hits;
   to_hits(index_.reader(), found, hits);
   return hits;
@@ -236,8 +247,13 @@ BatchResult Searcher::search_batch(std::span<const io::QueryText> queries, unsig
   parallel_for(queries.size(), batch.threads, [&](std::size_t i, unsigned w) {
     QueryResult& r = batch.results[i];
     const auto t0 = Clock::now();
-    bm25_.search(queries[i].text, options_.k + (options_.remove_query ? 1 : 0), contexts[w],
-                 found[w]);
+    const std::size_t depth = options_.k + (options_.remove_query ? 1 : 0);
+    if (feedback_) {
+      pipeline::search_with_feedback(bm25_, *feedback_, queries[i].text, depth, contexts[w],
+                                     found[w]);
+    } else {
+      bm25_.search(queries[i].text, depth, contexts[w], found[w]);
+    }
     to_hits(index_.reader(), found[w], r.hits);
     if (options_.remove_query) {
       std::erase_if(r.hits, [&](const Hit& h) { return h.id == queries[i].id; });
@@ -268,6 +284,7 @@ std::string Searcher::settings_json() const {
       {"algorithm", std::string(sparse::to_string(o.algorithm))},
       {"fields", fields},
       {"remove_query", options_.remove_query},
+      {"feedback", feedback_ ? json::parse(feedback_->settings_json()) : json(nullptr)},
       {"index", index_.reader().dir().string()},
       {"index_generation", index_.reader().manifest().generation},
       {"tandem", TANDEM_VERSION},

@@ -17,6 +17,7 @@
 #include "tandem/io/query_file.hpp"
 #include "tandem/io/run_writer.hpp"
 #include "tandem/pipeline/bm25_retriever.hpp"
+#include "tandem/pipeline/term_feedback.hpp"
 
 namespace tandem::engine {
 
@@ -57,6 +58,9 @@ struct SearchOptions {
   pipeline::Bm25Options bm25;
   /// Anserini's -removeQuery: drop a hit whose document id equals the query id (batch search).
   bool remove_query = false;
+  /// Pseudo-relevance feedback (RM3 or Rocchio, as Anserini's -rm3 / -rocchio): a first BM25 search
+  /// of depth feedback->depth, then a second one with the expanded query. Unset = plain BM25.
+  std::optional<pipeline::TermFeedbackOptions> feedback;
 };
 
 /// A result: external id, score, location.
@@ -102,6 +106,7 @@ class Searcher {
   Index index_;
   SearchOptions options_;
   pipeline::Bm25Retriever bm25_;
+  std::optional<pipeline::TermFeedback> feedback_;
 };
 
 /// The statistics of a batch (queries, qps, latency_us {mean, p50, p90, p99, max}) and the
