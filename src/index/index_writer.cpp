@@ -306,11 +306,11 @@ void require_text_only(const Manifest& m, std::string_view what) {
   bool sparse = false;
   for (const auto& seg : m.segments)
     sparse = sparse || seg.fields.count(std::string(kSparseField)) > 0;
-  if (m.settings.dense || sparse) {
+  if (m.settings.dense || sparse || m.settings.multivec) {
     fail(ErrorKind::unsupported,
          "{}: this index has a {} field; adds, deletes and merges support text fields only in "
          "this version (rebuild the index with tandem index --overwrite)",
-         what, m.settings.dense ? "dense" : "learned-sparse");
+         what, m.settings.dense ? "dense" : (sparse ? "learned-sparse" : "multi-vector"));
   }
 }
 
