@@ -47,6 +47,12 @@ struct SearchArgs {
   bool rm3_no_term_filter = false;
   std::size_t fb_depth = 50;
   std::string fb_field;
+  // MaxSim re-ranking (BM25 first stage).
+  std::string maxsim;
+  std::size_t maxsim_depth = 100;
+  bool maxsim_no_bound = false;
+  double maxsim_ratio = 0;
+  std::size_t maxsim_patience = 0;
 };
 
 std::vector<pipeline::FieldWeight> parse_fields(const std::vector<std::string>& specs) {
@@ -95,6 +101,11 @@ engine::SearchOptions make_options(const SearchArgs& a, bool single) {
     fb.field = a.fb_field;
     o.feedback = fb;
   }
+  o.maxsim_queries = a.maxsim;
+  o.maxsim_depth = a.maxsim_depth;
+  o.maxsim.bound = !a.maxsim_no_bound;
+  o.maxsim.candidate_ratio = a.maxsim_ratio;
+  o.maxsim.patience = a.maxsim_patience;
   return o;
 }
 
@@ -206,7 +217,7 @@ int run_search(SearchArgs a) {
   const bool learned_sparse = a.retriever == "impact" || a.retriever == "sparse-approx";
   a.sparse.retriever = learned_sparse ? a.retriever : "bm25";
   a.dense.retriever = learned_sparse ? "bm25" : a.retriever;
-  if ((a.rm3 || a.rocchio) && a.retriever != "bm25")
+  if ((a.rm3 || a.rocchio || !a.maxsim.empty()) && a.retriever != "bm25")
     fail(ErrorKind::invalid_argument,
          "--rm3 / --rocchio expand BM25 queries; for dense legs use a pipeline feedback stage");
   if (a.sparse.retriever != "bm25") {
@@ -286,6 +297,27 @@ void add_feedback_options(CLI::App& cmd, SearchArgs& a) {
   cmd.add_option("--fb-field", a.fb_field,
                  "Field whose text gives the feedback terms (default: contents)")
       ->group(group);
+  const char* mgroup = "MaxSim re-ranking (multi-vector field; docs/prf.md)";
+  cmd.add_option("--maxsim", a.maxsim,
+                 "Re-rank the BM25 top --maxsim-depth by ColBERT MaxSim with these query token "
+                 "vectors (JSONL {\"id\": qid, \"vectors\": [[...], ...]})")
+      ->group(mgroup);
+  cmd.add_option("--maxsim-depth", a.maxsim_depth, "First-stage candidates re-ranked")
+      ->capture_default_str()
+      ->group(mgroup);
+  cmd.add_flag("--maxsim-no-bound", a.maxsim_no_bound,
+               "Score every candidate fully (no exact bound pruning; same results, slower)")
+      ->group(mgroup);
+  cmd.add_option("--maxsim-ratio", a.maxsim_ratio,
+                 "Skip candidates whose BM25 score is under RATIO x the best (0 = off; "
+                 "approximate)")
+      ->capture_default_str()
+      ->group(mgroup);
+  cmd.add_option("--maxsim-patience", a.maxsim_patience,
+                 "Stop after N consecutive candidates fail to enter the top k (0 = off; "
+                 "approximate)")
+      ->capture_default_str()
+      ->group(mgroup);
 }
 
 }  // namespace
