@@ -1,20 +1,19 @@
 #include "tandem/engine/engine.hpp"
 
-#include <mutex>
-#include <unordered_map>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <mutex>
 #include <numeric>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "tandem/core/error.hpp"
-#include "tandem/multi/multi_vector_input.hpp"
 #include "tandem/core/parallel.hpp"
 #include "tandem/io/text_file_writer.hpp"
+#include "tandem/multi/multi_vector_input.hpp"
 
 namespace tandem::engine {
 
@@ -374,10 +373,10 @@ std::string batch_stats_json(const BatchResult& batch, const Searcher& searcher)
   json out = j;
   const auto& s = batch.maxsim_stats;
   out["maxsim"] = {{"seconds", batch.maxsim_seconds},
-                   {"ms_per_query", batch.results.empty()
-                                        ? 0.0
-                                        : 1e3 * batch.maxsim_seconds /
-                                              static_cast<double>(batch.results.size())},
+                   {"ms_per_query",
+                    batch.results.empty()
+                        ? 0.0
+                        : 1e3 * batch.maxsim_seconds / static_cast<double>(batch.results.size())},
                    {"candidates", s.candidates},
                    {"scored", s.scored},
                    {"abandoned_by_bound", s.abandoned},
