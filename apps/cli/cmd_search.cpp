@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "dense_options.hpp"
+#include "pipeline_search.hpp"
 #include "sparse_search.hpp"
 #include "terminal_progress.hpp"
 
@@ -42,8 +43,8 @@ struct SearchArgs {
   // Pseudo-relevance feedback (BM25 only).
   bool rm3 = false;
   bool rocchio = false;
-  pipeline::Rm3Params rm3_params;
-  pipeline::RocchioParams rocchio_params;
+  tandem::pipeline::Rm3Params rm3_params;
+  tandem::pipeline::RocchioParams rocchio_params;
   bool rm3_no_term_filter = false;
   std::size_t fb_depth = 50;
   std::string fb_field;
@@ -53,6 +54,7 @@ struct SearchArgs {
   bool maxsim_no_bound = false;
   double maxsim_ratio = 0;
   std::size_t maxsim_patience = 0;
+  PipelineSearchArgs pipeline;
 };
 
 std::vector<pipeline::FieldWeight> parse_fields(const std::vector<std::string>& specs) {
@@ -214,6 +216,17 @@ int run_batch(const SearchArgs& a, const engine::Index& index) {
 }
 
 int run_search(SearchArgs a) {
+  if (!a.pipeline.pipeline.empty()) {
+    if (a.rm3 || a.rocchio || !a.maxsim.empty())
+      fail(ErrorKind::invalid_argument,
+           "--rm3 / --rocchio / --maxsim apply to a plain BM25 search; in a pipeline use "
+           "\"feedback\" and \"rerank\" stages (docs/prf.md)");
+    return run_pipeline_search(
+        {a.index, a.queries, a.run, a.query, a.stats, a.tag, a.k, a.threads, a.json, a.quiet},
+        a.pipeline);
+  }
+  if (a.index.empty())
+    fail(ErrorKind::invalid_argument, "--index is required (or --pipeline FILE)");
   const bool learned_sparse = a.retriever == "impact" || a.retriever == "sparse-approx";
   a.sparse.retriever = learned_sparse ? a.retriever : "bm25";
   a.dense.retriever = learned_sparse ? "bm25" : a.retriever;
@@ -334,8 +347,10 @@ void add_search_command(CLI::App& app, Action& run) {
       "them). --exact uses exact document lengths and writes unrounded scores. Examples:\n"
       "  tandem search --index out/scifact --queries data/scifact/queries.test.tsv --run run.txt "
       "--stats stats.json\n"
-      "  tandem search --index out/scifact --query \"vitamin D and bone density\"");
-  cmd->add_option("--index", a->index, "Index directory")->required();
+      "  tandem search --index out/scifact --query \"vitamin D and bone density\"\n"
+      "  tandem search --pipeline hybrid.json --queries q.tsv --run run.txt  (docs/pipelines.md)\n"
+      "  tandem search --pipeline hybrid.json --query \"vitamin D\" --explain");
+  cmd->add_option("--index", a->index, "Index directory (required unless --pipeline)");
   cmd->add_option(
       "--queries", a->queries,
       "Query file: TSV qid<TAB>text, or JSONL ({\"_id\",\"text\"} BEIR, {\"qid\",\"query\"})");
@@ -376,6 +391,7 @@ void add_search_command(CLI::App& app, Action& run) {
   a->dense.add_to(*cmd);
   add_sparse_search_options(*cmd, a->sparse);
   add_feedback_options(*cmd, *a);
+  add_pipeline_search_options(*cmd, a->pipeline);
   cmd->add_option("--tag", a->tag, "Run tag (6th column)")->capture_default_str();
   cmd->add_flag("--json", a->json, "Print the statistics (or, with --query, the hits) as JSON");
   cmd->add_flag("-q,--quiet", a->quiet, "No progress and no summary");

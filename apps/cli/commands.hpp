@@ -22,5 +22,6 @@ void add_verify_command(CLI::App& app, Action& run);
 void add_analyze_command(CLI::App& app, Action& run);
 void add_encode_command(CLI::App& app, Action& run);
 void add_train_command(CLI::App& app, Action& run);
+void add_tune_command(CLI::App& app, Action& run);
 
 }  // namespace tandem::cli

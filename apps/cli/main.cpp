@@ -52,6 +52,7 @@ int run_main(int argc, char** argv) {
   tandem::cli::add_analyze_command(app, run);
   tandem::cli::add_encode_command(app, run);
   tandem::cli::add_train_command(app, run);
+  tandem::cli::add_tune_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -51,8 +51,8 @@ void Bm25Retriever::search(std::string_view query, std::size_t k, SearchContext&
   search_terms(k, ctx, out);
 }
 
-void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx,
-                                 std::vector<IndexHit>& out) const {
+void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx, std::vector<IndexHit>& out,
+                                 std::span<const sparse::DeletedDocs> exclude) const {
   out.clear();
   if (k == 0 || ctx.terms.empty()) return;
   const auto& segments = index_->segments();
@@ -95,7 +95,8 @@ void Bm25Retriever::search_terms(std::size_t k, SearchContext& ctx,
     }
     if (ctx.query_terms.empty()) continue;
     ctx.top.reset(k);
-    sparse::search(options_.algorithm, ctx.query_terms, ctx.top, ctx.scratch, seg.deleted_docs());
+    sparse::search(options_.algorithm, ctx.query_terms, ctx.top, ctx.scratch,
+                   exclude.empty() ? seg.deleted_docs() : exclude[s]);
     ctx.top.copy_sorted(ctx.segment_hits);
     for (const Hit& h : ctx.segment_hits) out.push_back({{s, h.doc}, h.score});
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,8 +72,12 @@ class Bm25Retriever {
   /// ascending, across segments), written to `out`.
   void search(std::string_view query, std::size_t k, SearchContext& ctx,
               std::vector<IndexHit>& out) const;
-  /// The same for a bag of words already in ctx.terms (as analyze() leaves it).
-  void search_terms(std::size_t k, SearchContext& ctx, std::vector<IndexHit>& out) const;
+  /// The same for a bag of words already in ctx.terms (as analyze() leaves it). `exclude`, when
+  /// not empty, holds one bitmap per segment that replaces the segment's deletions: documents set
+  /// there are never returned (a metadata filter: deleted or filtered-out documents). Collection
+  /// statistics are not changed by it.
+  void search_terms(std::size_t k, SearchContext& ctx, std::vector<IndexHit>& out,
+                    std::span<const sparse::DeletedDocs> exclude = {}) const;
 
  private:
   struct FieldModel {

@@ -1,0 +1,176 @@
+#include "tandem/pipeline/fusion.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "tandem/core/error.hpp"
+
+namespace tandem::pipeline {
+
+Normalizer parse_normalizer(std::string_view name) {
+  if (name == "none") return Normalizer::none;
+  if (name == "min-max" || name == "minmax") return Normalizer::min_max;
+  if (name == "z-score" || name == "zscore") return Normalizer::z_score;
+  if (name == "l2") return Normalizer::l2;
+  if (name == "rank") return Normalizer::rank;
+  fail(ErrorKind::invalid_argument,
+       "unknown normaliser '{}' (known: none, min-max, z-score, l2, rank)", name);
+}
+
+std::string_view to_string(Normalizer n) {
+  switch (n) {
+    case Normalizer::none:
+      return "none";
+    case Normalizer::min_max:
+      return "min-max";
+    case Normalizer::z_score:
+      return "z-score";
+    case Normalizer::l2:
+      return "l2";
+    case Normalizer::rank:
+      return "rank";
+  }
+  return "?";
+}
+
+FusionMethod parse_fusion_method(std::string_view name) {
+  if (name == "none") return FusionMethod::none;
+  if (name == "convex") return FusionMethod::convex;
+  if (name == "rrf") return FusionMethod::rrf;
+  fail(ErrorKind::invalid_argument, "unknown fusion method '{}' (known: convex, rrf, none)", name);
+}
+
+std::string_view to_string(FusionMethod m) {
+  return m == FusionMethod::none ? "none" : m == FusionMethod::convex ? "convex" : "rrf";
+}
+
+NormalizedList normalize(std::span<const double> scores, Normalizer normalizer,
+                         const std::optional<Bounds>& bounds) {
+  NormalizedList out;
+  const std::size_t n = scores.size();
+  if (n == 0) return out;
+  out.values.resize(n);
+  if (normalizer == Normalizer::none) {
+    std::copy(scores.begin(), scores.end(), out.values.begin());
+    out.floor = *std::min_element(scores.begin(), scores.end());
+    return out;
+  }
+  if (normalizer == Normalizer::min_max && bounds) {
+    const double range = bounds->hi - bounds->lo;
+    for (std::size_t i = 0; i < n; ++i)
+      out.values[i] = range > 0 ? std::clamp((scores[i] - bounds->lo) / range, 0.0, 1.0) : 1.0;
+    out.floor = *std::min_element(out.values.begin(), out.values.end());
+    return out;
+  }
+  const auto [lo_it, hi_it] = std::minmax_element(scores.begin(), scores.end());
+  if (*lo_it == *hi_it) {  // degenerate: membership only
+    std::fill(out.values.begin(), out.values.end(), 1.0);
+    out.floor = 0;
+    return out;
+  }
+  const double lo = *lo_it, hi = *hi_it;
+  switch (normalizer) {
+    case Normalizer::min_max:
+      for (std::size_t i = 0; i < n; ++i) out.values[i] = (scores[i] - lo) / (hi - lo);
+      break;
+    case Normalizer::z_score: {
+      double sum = 0;
+      for (double s : scores) sum += s;
+      const double mean = sum / static_cast<double>(n);
+      double sq = 0;
+      for (double s : scores) sq += (s - mean) * (s - mean);
+      const double sd = std::sqrt(sq / static_cast<double>(n));
+      for (std::size_t i = 0; i < n; ++i) out.values[i] = (scores[i] - mean) / sd;
+      break;
+    }
+    case Normalizer::l2: {
+      double sq = 0;
+      for (double s : scores) sq += s * s;
+      const double norm = std::sqrt(sq);  // > 0: the scores are not all equal, so not all 0
+      for (std::size_t i = 0; i < n; ++i) out.values[i] = scores[i] / norm;
+      break;
+    }
+    case Normalizer::rank:
+      for (std::size_t i = 0; i < n; ++i)
+        out.values[i] = static_cast<double>(n - i) / static_cast<double>(n);
+      break;
+    case Normalizer::none:
+      break;
+  }
+  out.floor = *std::min_element(out.values.begin(), out.values.end());
+  return out;
+}
+
+std::vector<FusedEntry> fuse(const FusionParams& params,
+                             std::span<const std::vector<ScoredId>> lists, std::size_t k) {
+  const std::size_t L = lists.size();
+  if (!params.weights.empty() && params.weights.size() != L)
+    fail(ErrorKind::invalid_argument, "fusion: {} weights for {} lists", params.weights.size(), L);
+  if (!params.bounds.empty() && params.bounds.size() != L)
+    fail(ErrorKind::invalid_argument, "fusion: {} bounds for {} lists", params.bounds.size(), L);
+  for (double w : params.weights) {
+    if (!(w >= 0) || !std::isfinite(w))
+      fail(ErrorKind::invalid_argument, "fusion: weight {} is not a finite number >= 0", w);
+  }
+  if (!(params.rrf_k >= 0) || !std::isfinite(params.rrf_k))
+    fail(ErrorKind::invalid_argument, "fusion: rrf k {} is not a finite number >= 0", params.rrf_k);
+  if (params.method == FusionMethod::none && L > 1)
+    fail(ErrorKind::invalid_argument, "fusion: method none takes one list, not {}", L);
+  const auto weight = [&](std::size_t l) {
+    return params.weights.empty() ? 1.0 : params.weights[l];
+  };
+
+  std::vector<NormalizedList> norm(L);
+  if (params.method != FusionMethod::rrf) {
+    std::vector<double> scores;
+    for (std::size_t l = 0; l < L; ++l) {
+      scores.clear();
+      for (const auto& e : lists[l]) scores.push_back(e.score);
+      const Normalizer n =
+          params.method == FusionMethod::none ? Normalizer::none : params.normalizer;
+      norm[l] = normalize(scores, n, params.bounds.empty() ? std::nullopt : params.bounds[l]);
+    }
+  }
+
+  // The union of the lists, in order of first appearance.
+  std::unordered_map<std::string_view, std::size_t> slot;
+  std::vector<FusedEntry> fused;
+  for (std::size_t l = 0; l < L; ++l) {
+    for (std::size_t r = 0; r < lists[l].size(); ++r) {
+      const auto [it, added] = slot.try_emplace(lists[l][r].id, fused.size());
+      if (added) {
+        fused.push_back({std::string(lists[l][r].id), 0.0, std::vector<Contribution>(L)});
+      }
+      Contribution& c = fused[it->second].lists[l];
+      if (c.rank != 0) continue;  // a list repeating an id: its first (best) rank counts
+      c.rank = r + 1;
+      c.raw = lists[l][r].score;
+      c.normalized = params.method == FusionMethod::rrf
+                         ? 1.0 / (params.rrf_k + static_cast<double>(r + 1))
+                         : norm[l].values[r];
+    }
+  }
+  for (auto& e : fused) {
+    double s = 0;
+    for (std::size_t l = 0; l < L; ++l) {
+      Contribution& c = e.lists[l];
+      if (c.rank == 0 && params.method != FusionMethod::rrf) c.normalized = norm[l].floor;
+      if (c.rank != 0 || params.method != FusionMethod::rrf) s += weight(l) * c.normalized;
+    }
+    e.score = s;
+  }
+  const auto before = [](const FusedEntry& a, const FusedEntry& b) {
+    return a.score > b.score || (a.score == b.score && a.id < b.id);
+  };
+  if (k != 0 && k < fused.size()) {
+    std::partial_sort(fused.begin(), fused.begin() + static_cast<std::ptrdiff_t>(k), fused.end(),
+                      before);
+    fused.resize(k);
+  } else {
+    std::sort(fused.begin(), fused.end(), before);
+  }
+  return fused;
+}
+
+}  // namespace tandem::pipeline
