@@ -91,6 +91,7 @@ MultiVectorSet read_multi_vectors(const std::filesystem::path& path,
       io::parse_npy(file.bytes(), name, tokens);
     }
     out.dim = tokens.dim;
+    const std::size_t rows = tokens.rows();
     out.values = std::move(tokens.values);
     io::LineReader reader(offsets_path);
     std::string_view line;
@@ -108,13 +109,13 @@ MultiVectorSet read_multi_vectors(const std::filesystem::path& path,
              num);
       out.ids.emplace_back(line.substr(0, tab));
       out.offsets.push_back(out.offsets.back() + count);
-      if (out.offsets.back() > tokens.rows())
+      if (out.offsets.back() > rows)
         fail(ErrorKind::invalid_argument, "{}: counts add up to more than the {} rows of {}", where,
-             tokens.rows(), name);
+             rows, name);
     }
-    if (out.offsets.back() != tokens.rows())
+    if (out.offsets.back() != rows)
       fail(ErrorKind::invalid_argument, "{}: counts add up to {} but {} holds {} token rows",
-           offsets_path.string(), out.offsets.back(), name, tokens.rows());
+           offsets_path.string(), out.offsets.back(), name, rows);
   } else {
     io::LineReader reader(path);
     std::string_view line;
