@@ -42,38 +42,45 @@ MaxSimScorer::MaxSimScorer(const MultiVectorStore& store, std::span<const float>
   }
 }
 
-float MaxSimScorer::token_max(std::size_t i, std::size_t row, std::vector<float>& scratch) const {
+const float* MaxSimScorer::tokens(std::size_t row, std::vector<float>& scratch) const {
   const std::size_t dim = store_->dim();
   const std::size_t nd = store_->token_count(row);
-  const float* q = query_.data() + i * dim;
+  scratch.resize(nd * dim + nd);
+  if (store_->encoding() == TokenEncoding::f32) return store_->f32_tokens(row);
+  // int8: the codes as floats (the scales are folded into the query), so the SIMD dot kernel
+  // applies; <q * scale, code> = <q, decoded token>.
+  const std::int8_t* codes = store_->int8_tokens(row);
+  for (std::size_t x = 0; x < nd * dim; ++x) scratch[x] = static_cast<float>(codes[x]);
+  return scratch.data();
+}
+
+float MaxSimScorer::token_max(std::size_t i, const float* toks, std::size_t nd,
+                              std::vector<float>& scratch) const {
+  const std::size_t dim = store_->dim();
+  float* dots = scratch.data() + scratch.size() - nd;
+  dense::kernels().dot_rows(query_.data() + i * dim, toks, nd, dim, dots);
   float best = -std::numeric_limits<float>::infinity();
-  if (store_->encoding() == TokenEncoding::f32) {
-    scratch.resize(nd);
-    dense::kernels().dot_rows(q, store_->f32_tokens(row), nd, dim, scratch.data());
-    for (std::size_t j = 0; j < nd; ++j) best = std::max(best, scratch[j]);
-  } else {
-    const std::int8_t* codes = store_->int8_tokens(row);
-    for (std::size_t j = 0; j < nd; ++j) {
-      float s = 0;
-      const std::int8_t* d = codes + j * dim;
-      for (std::size_t c = 0; c < dim; ++c) s += q[c] * static_cast<float>(d[c]);
-      best = std::max(best, s);
-    }
-  }
+  for (std::size_t j = 0; j < nd; ++j) best = std::max(best, dots[j]);
   return best;
 }
 
 float MaxSimScorer::score(std::size_t row, std::vector<float>& scratch) const {
-  if (store_->token_count(row) == 0) return 0;
+  const std::size_t nd = store_->token_count(row);
+  if (nd == 0) return 0;
+  const float* toks = tokens(row, scratch);
   float total = 0;
-  for (std::size_t i = 0; i < nq_; ++i) total += token_max(i, row, scratch);
+  for (std::size_t i = 0; i < nq_; ++i) total += token_max(i, toks, nd, scratch);
   return total;
 }
 
 std::optional<float> MaxSimScorer::score_bounded(std::size_t row, float threshold,
                                                  std::vector<float>& scratch) const {
-  if (store_->token_count(row) == 0) return 0.0f < threshold ? std::nullopt : std::optional(0.0f);
+  const std::size_t nd = store_->token_count(row);
+  if (nd == 0) return 0.0f < threshold ? std::nullopt : std::optional(0.0f);
   const double norm = store_->max_norm(row);
+  // The bound before any token: a row that cannot reach the threshold is not even decoded.
+  if (suffix_norm_[0] * norm * (1 + 1e-4) + 1e-6 < threshold) return std::nullopt;
+  const float* toks = tokens(row, scratch);
   float total = 0;
   for (std::size_t i = 0; i < nq_; ++i) {
     // Bound of what is left: each remaining token adds at most |q_t| * max |d_j|; the margin
@@ -81,7 +88,7 @@ std::optional<float> MaxSimScorer::score_bounded(std::size_t row, float threshol
     const double rest = suffix_norm_[i] * norm;
     const double bound = total + rest + 1e-4 * (std::abs(total) + rest) + 1e-6;
     if (bound < threshold) return std::nullopt;
-    total += token_max(i, row, scratch);
+    total += token_max(i, toks, nd, scratch);
   }
   return total;
 }

@@ -34,7 +34,11 @@ class MaxSimScorer {
                                      std::vector<float>& scratch) const;
 
  private:
-  float token_max(std::size_t i, std::size_t row, std::vector<float>& scratch) const;
+  // The row's tokens as floats (the store's, or int8 codes converted into `scratch`); scratch
+  // also holds nd dot products at its end.
+  const float* tokens(std::size_t row, std::vector<float>& scratch) const;
+  float token_max(std::size_t i, const float* toks, std::size_t nd,
+                  std::vector<float>& scratch) const;
   const MultiVectorStore* store_;
   std::size_t nq_;
   std::vector<float> query_;         // scaled for int8 stores
