@@ -187,9 +187,9 @@ int run_batch(const SearchArgs& a, const engine::Index& index) {
 
 int run_search(SearchArgs a) {
   if (!a.pipeline.pipeline.empty()) {
-    return run_pipeline_search(
-        {a.index, a.queries, a.run, a.query, a.stats, a.tag, a.k, a.threads, a.json, a.quiet},
-        a.pipeline);
+    return run_pipeline_search({a.index, a.queries, a.run, a.query, a.stats, a.tag, a.scores, a.k,
+                                a.threads, a.json, a.quiet},
+                               a.pipeline);
   }
   if (a.index.empty())
     fail(ErrorKind::invalid_argument, "--index is required (or --pipeline FILE)");
