@@ -221,9 +221,9 @@ int run_search(SearchArgs a) {
       fail(ErrorKind::invalid_argument,
            "--rm3 / --rocchio / --maxsim apply to a plain BM25 search; in a pipeline use "
            "\"feedback\" and \"rerank\" stages (docs/prf.md)");
-    return run_pipeline_search(
-        {a.index, a.queries, a.run, a.query, a.stats, a.tag, a.k, a.threads, a.json, a.quiet},
-        a.pipeline);
+    return run_pipeline_search({a.index, a.queries, a.run, a.query, a.stats, a.tag, a.scores, a.k,
+                                a.threads, a.json, a.quiet},
+                               a.pipeline);
   }
   if (a.index.empty())
     fail(ErrorKind::invalid_argument, "--index is required (or --pipeline FILE)");

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "tandem/core/error.hpp"
+#include "tandem/core/parallel.hpp"
 #include "tandem/eval/evaluate.hpp"
 #include "tandem/io/mapped_file.hpp"
 #include "tandem/io/query_file.hpp"
@@ -271,9 +272,10 @@ TuneReport tune(const TuneOptions& o, ProgressSink* progress) {
   }
   const eval::MeasureSet measures = eval::parse_measures({o.measure});
 
+  const unsigned threads = resolve_threads(o.threads);
   const pipeline::Pipeline first(base_spec);
   std::vector<pipeline::QueryState> legs_only;
-  if (report.legs_reused) legs_only = first.run_legs(queries, o.threads);
+  if (report.legs_reused) legs_only = first.run_legs(queries, threads);
 
   const auto variant_of = [&](std::size_t point, json& setting) {
     json j = base;
@@ -292,11 +294,11 @@ TuneReport tune(const TuneOptions& o, ProgressSink* progress) {
     if (report.legs_reused) {
       const pipeline::PipelineTail tail = first.make_tail(spec);
       auto states = legs_only;
-      first.finish(states, o.threads, &tail);
+      first.finish(states, threads, &tail);
       return states;
     }
     const pipeline::Pipeline p(std::move(spec));
-    return p.run(queries, o.threads);
+    return p.run(queries, threads);
   };
   for (std::size_t point = 0; point < points; ++point) {
     TunePoint tp;
