@@ -30,6 +30,9 @@ struct IndexArgs {
   bool overwrite = false;
   bool json = false;
   bool quiet = false;
+  std::string multivec;
+  std::string multivec_offsets;
+  std::string multivec_encoding = "f32";
 };
 
 int run_index(const IndexArgs& a) {
@@ -47,6 +50,12 @@ int run_index(const IndexArgs& a) {
         a.sparse, index::parse_impact_quantization(a.impact_quantization), a.impact_scale};
   }
   a.dense.apply(options);  // after the sparse field: a dense-only index has neither
+  if (!a.multivec.empty()) {
+    options.multivec = a.multivec;
+    options.multivec_offsets = a.multivec_offsets;
+    options.settings.multivec =
+        multi::MultiVectorSettings{0, multi::parse_token_encoding(a.multivec_encoding)};
+  }
   if (a.corpus.empty() && a.sparse.empty() && a.dense.vectors.empty())
     fail(ErrorKind::invalid_argument,
          "give --corpus FILE, --sparse FILE, --dense FILE, or a combination");
@@ -70,6 +79,9 @@ int run_index(const IndexArgs& a) {
       static_cast<double>(r.index_bytes) / (1 << 20));
   if (r.sparse_postings > 0)
     fmt::print("  sparse field: {} dimensions, {} postings\n", r.sparse_terms, r.sparse_postings);
+  if (r.multivec_docs > 0)
+    fmt::print("  multi-vector field: {} documents, {} token vectors\n", r.multivec_docs,
+               r.multivec_tokens);
   if (r.empty_documents > 0)
     fmt::print("  {} documents have no indexed terms (kept, match nothing)\n", r.empty_documents);
   if (r.skipped_lines + r.skipped_duplicates > 0) {
@@ -116,6 +128,15 @@ void add_index_command(CLI::App& app, Action& run) {
       ->capture_default_str();
   args->analyzer.add_to(*cmd);
   args->dense.add_to(*cmd);
+  cmd->add_option("--multivec", args->multivec,
+                  "Token vectors of a multi-vector field for MaxSim re-ranking: JSONL {\"id\", "
+                  "\"vectors\": [[...], ...]} or a .npy of all tokens with --multivec-offsets");
+  cmd->add_option("--multivec-offsets", args->multivec_offsets,
+                  "With a .npy --multivec: id<TAB>token count per document, in the .npy's order");
+  cmd->add_option("--multivec-encoding", args->multivec_encoding,
+                  "Stored token vectors: f32, or int8 (one scale per dimension, 4x smaller)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"f32", "int8"}));
   cmd->add_flag("--no-store", args->no_store,
                 "Do not keep the documents' source (hits then show ids only)");
   cmd->add_flag("--skip-bad", args->skip_bad,

@@ -40,6 +40,20 @@ struct SearchArgs {
   bool json = false;
   bool quiet = false;
   SparseSearchArgs sparse;
+  // Pseudo-relevance feedback (BM25 only).
+  bool rm3 = false;
+  bool rocchio = false;
+  tandem::pipeline::Rm3Params rm3_params;
+  tandem::pipeline::RocchioParams rocchio_params;
+  bool rm3_no_term_filter = false;
+  std::size_t fb_depth = 50;
+  std::string fb_field;
+  // MaxSim re-ranking (BM25 first stage).
+  std::string maxsim;
+  std::size_t maxsim_depth = 100;
+  bool maxsim_no_bound = false;
+  double maxsim_ratio = 0;
+  std::size_t maxsim_patience = 0;
   PipelineSearchArgs pipeline;
 };
 
@@ -78,6 +92,22 @@ engine::SearchOptions make_options(const SearchArgs& a, bool single) {
   o.bm25.algorithm = sparse::parse_query_algorithm(a.algorithm);
   o.bm25.fields = parse_fields(a.fields);
   o.remove_query = a.remove_query;
+  if (a.rm3 && a.rocchio) fail(ErrorKind::invalid_argument, "give --rm3 or --rocchio, not both");
+  if (a.rm3 || a.rocchio) {
+    pipeline::TermFeedbackOptions fb;
+    fb.kind = a.rm3 ? pipeline::TermFeedbackKind::rm3 : pipeline::TermFeedbackKind::rocchio;
+    fb.rm3 = a.rm3_params;
+    fb.rm3.filter_terms = !a.rm3_no_term_filter;
+    fb.rocchio = a.rocchio_params;
+    fb.depth = a.fb_depth;
+    fb.field = a.fb_field;
+    o.feedback = fb;
+  }
+  o.maxsim_queries = a.maxsim;
+  o.maxsim_depth = a.maxsim_depth;
+  o.maxsim.bound = !a.maxsim_no_bound;
+  o.maxsim.candidate_ratio = a.maxsim_ratio;
+  o.maxsim.patience = a.maxsim_patience;
   return o;
 }
 
@@ -187,15 +217,22 @@ int run_batch(const SearchArgs& a, const engine::Index& index) {
 
 int run_search(SearchArgs a) {
   if (!a.pipeline.pipeline.empty()) {
-    return run_pipeline_search(
-        {a.index, a.queries, a.run, a.query, a.stats, a.tag, a.k, a.threads, a.json, a.quiet},
-        a.pipeline);
+    if (a.rm3 || a.rocchio || !a.maxsim.empty())
+      fail(ErrorKind::invalid_argument,
+           "--rm3 / --rocchio / --maxsim apply to a plain BM25 search; in a pipeline use "
+           "\"feedback\" and \"rerank\" stages (docs/prf.md)");
+    return run_pipeline_search({a.index, a.queries, a.run, a.query, a.stats, a.tag, a.scores, a.k,
+                                a.threads, a.json, a.quiet},
+                               a.pipeline);
   }
   if (a.index.empty())
     fail(ErrorKind::invalid_argument, "--index is required (or --pipeline FILE)");
   const bool learned_sparse = a.retriever == "impact" || a.retriever == "sparse-approx";
   a.sparse.retriever = learned_sparse ? a.retriever : "bm25";
   a.dense.retriever = learned_sparse ? "bm25" : a.retriever;
+  if ((a.rm3 || a.rocchio || !a.maxsim.empty()) && a.retriever != "bm25")
+    fail(ErrorKind::invalid_argument,
+         "--rm3 / --rocchio expand BM25 queries; for dense legs use a pipeline feedback stage");
   if (a.sparse.retriever != "bm25") {
     return run_sparse_search({a.index, a.queries, a.run, a.query, a.stats, a.algorithm, a.tag,
                               a.scores, a.k, a.threads, a.remove_query, a.json, a.quiet},
@@ -214,6 +251,86 @@ int run_search(SearchArgs a) {
   }
   const auto index = engine::Index::open(a.index);
   return single ? run_single(a, index) : run_batch(a, index);
+}
+
+void add_feedback_options(CLI::App& cmd, SearchArgs& a) {
+  const char* group = "Pseudo-relevance feedback (BM25; Anserini's -rm3 / -rocchio)";
+  cmd.add_flag("--rm3", a.rm3,
+               "RM3 feedback: expand the query from the top --fb-docs documents (docs/prf.md)")
+      ->group(group);
+  cmd.add_option("--fb-docs", a.rm3_params.fb_docs, "RM3 feedback documents (-rm3.fbDocs)")
+      ->capture_default_str()
+      ->group(group);
+  cmd.add_option("--fb-terms", a.rm3_params.fb_terms, "RM3 feedback terms (-rm3.fbTerms)")
+      ->capture_default_str()
+      ->group(group);
+  cmd.add_option("--original-query-weight", a.rm3_params.original_query_weight,
+                 "RM3 weight of the original query, in [0, 1] (-rm3.originalQueryWeight)")
+      ->capture_default_str()
+      ->group(group);
+  cmd.add_flag("--rm3-no-term-filter", a.rm3_no_term_filter,
+               "RM3: keep feedback terms outside [a-z0-9]+ (-rm3.noTermFilter)")
+      ->group(group);
+  cmd.add_flag("--rocchio", a.rocchio,
+               "Rocchio feedback: alpha q + beta mean(top docs) - gamma mean(bottom docs)")
+      ->group(group);
+  cmd.add_option("--rocchio-top-fb-docs", a.rocchio_params.top_fb_docs,
+                 "Rocchio relevant documents (-rocchio.topFbDocs)")
+      ->capture_default_str()
+      ->group(group);
+  cmd.add_option("--rocchio-top-fb-terms", a.rocchio_params.top_fb_terms,
+                 "Rocchio terms of the relevant mean (-rocchio.topFbTerms)")
+      ->capture_default_str()
+      ->group(group);
+  cmd.add_option("--rocchio-bottom-fb-docs", a.rocchio_params.bottom_fb_docs,
+                 "Rocchio non-relevant documents, from the end of the first-stage list "
+                 "(-rocchio.bottomFbDocs)")
+      ->capture_default_str()
+      ->group(group);
+  cmd.add_option("--rocchio-bottom-fb-terms", a.rocchio_params.bottom_fb_terms,
+                 "Rocchio terms of the non-relevant mean (-rocchio.bottomFbTerms)")
+      ->capture_default_str()
+      ->group(group);
+  cmd.add_option("--rocchio-alpha", a.rocchio_params.alpha, "Rocchio query weight")
+      ->capture_default_str()
+      ->group(group);
+  cmd.add_option("--rocchio-beta", a.rocchio_params.beta, "Rocchio relevant-mean weight")
+      ->capture_default_str()
+      ->group(group);
+  cmd.add_option("--rocchio-gamma", a.rocchio_params.gamma, "Rocchio non-relevant-mean weight")
+      ->capture_default_str()
+      ->group(group);
+  cmd.add_flag("--rocchio-use-negative", a.rocchio_params.use_negative,
+               "Rocchio: subtract the non-relevant mean (-rocchio.useNegative)")
+      ->group(group);
+  cmd.add_option("--fb-depth", a.fb_depth,
+                 "First-stage hits handed to feedback (Anserini's -rerankCutoff)")
+      ->capture_default_str()
+      ->group(group);
+  cmd.add_option("--fb-field", a.fb_field,
+                 "Field whose text gives the feedback terms (default: contents)")
+      ->group(group);
+  const char* mgroup = "MaxSim re-ranking (multi-vector field; docs/prf.md)";
+  cmd.add_option("--maxsim", a.maxsim,
+                 "Re-rank the BM25 top --maxsim-depth by ColBERT MaxSim with these query token "
+                 "vectors (JSONL {\"id\": qid, \"vectors\": [[...], ...]})")
+      ->group(mgroup);
+  cmd.add_option("--maxsim-depth", a.maxsim_depth, "First-stage candidates re-ranked")
+      ->capture_default_str()
+      ->group(mgroup);
+  cmd.add_flag("--maxsim-no-bound", a.maxsim_no_bound,
+               "Score every candidate fully (no exact bound pruning; same results, slower)")
+      ->group(mgroup);
+  cmd.add_option("--maxsim-ratio", a.maxsim_ratio,
+                 "Skip candidates whose BM25 score is under RATIO x the best (0 = off; "
+                 "approximate)")
+      ->capture_default_str()
+      ->group(mgroup);
+  cmd.add_option("--maxsim-patience", a.maxsim_patience,
+                 "Stop after N consecutive candidates fail to enter the top k (0 = off; "
+                 "approximate)")
+      ->capture_default_str()
+      ->group(mgroup);
 }
 
 }  // namespace
@@ -273,6 +390,7 @@ void add_search_command(CLI::App& app, Action& run) {
                              "sq8", "binary", "pq"}));
   a->dense.add_to(*cmd);
   add_sparse_search_options(*cmd, a->sparse);
+  add_feedback_options(*cmd, *a);
   add_pipeline_search_options(*cmd, a->pipeline);
   cmd->add_option("--tag", a->tag, "Run tag (6th column)")->capture_default_str();
   cmd->add_flag("--json", a->json, "Print the statistics (or, with --query, the hits) as JSON");

@@ -101,7 +101,13 @@ int run_pipeline_search(const PipelineRunArgs& a, const PipelineSearchArgs& p) {
   }
   const auto queries = io::read_queries(a.queries);
   const auto b = searcher.search_batch(queries, a.threads, a.quiet ? nullptr : &progress);
-  engine::write_run(a.run, b.batch, a.tag, io::RunScoreFormat::raw);
+  io::RunScoreFormat format = io::RunScoreFormat::raw;
+  if (a.scores == "anserini") {
+    format = io::RunScoreFormat::anserini;
+  } else if (!a.scores.empty() && a.scores != "raw") {
+    fail(ErrorKind::invalid_argument, "--scores must be anserini or raw, not '{}'", a.scores);
+  }
+  engine::write_run(a.run, b.batch, a.tag, format);
   const std::string stats = engine::pipeline_batch_stats_json(b, searcher);
   if (!a.stats.empty()) write_text(a.stats, stats + "\n");
   if (!p.explain_file.empty()) {

@@ -20,7 +20,8 @@ void add_pipeline_search_options(CLI::App& cmd, PipelineSearchArgs& args);
 /// What the pipeline search needs from the common search options.
 struct PipelineRunArgs {
   std::string index, queries, run, query, stats, tag;
-  std::size_t k = 0;  // 0 = the pipeline's k (10 for --query)
+  std::string scores;  // "" or raw = raw, anserini = Anserini's rounding
+  std::size_t k = 0;   // 0 = the pipeline's k (10 for --query)
   unsigned threads = 0;
   bool json = false, quiet = false;
 };

@@ -4,13 +4,16 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <mutex>
 #include <numeric>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
 #include "tandem/io/text_file_writer.hpp"
+#include "tandem/multi/multi_vector_input.hpp"
 
 namespace tandem::engine {
 
@@ -42,6 +45,12 @@ std::string to_json(const index::BuildReport& r) {
       {"write_seconds", r.write_seconds},
       {"seconds", r.read_seconds + r.write_seconds},
   };
+  if (r.multivec_docs > 0) {
+    json out = j;
+    out["multivec_docs"] = r.multivec_docs;
+    out["multivec_tokens"] = r.multivec_tokens;
+    return out.dump();
+  }
   return j.dump();
 }
 
@@ -195,8 +204,34 @@ LatencySummary BatchResult::latency() const {
   return s;
 }
 
+struct Searcher::QueryTokens {
+  std::unordered_map<std::string, std::pair<std::size_t, std::vector<float>>> by_id;
+};
+
 Searcher::Searcher(const Index& index, SearchOptions options)
     : index_(index), options_(std::move(options)), bm25_(index.shared_reader(), options_.bm25) {
+  if (options_.feedback) feedback_.emplace(index.shared_reader(), *options_.feedback);
+  if (!options_.maxsim_queries.empty()) {
+    const auto& mv = index.reader().settings().multivec;
+    if (!mv)
+      fail(ErrorKind::not_found,
+           "MaxSim re-ranking needs a multi-vector field; the index in {} has none (tandem index "
+           "--multivec FILE)",
+           index.reader().dir().string());
+    const multi::MultiVectorSet set = multi::read_multi_vectors(options_.maxsim_queries);
+    if (set.dim != mv->dim)
+      fail(ErrorKind::invalid_argument, "{}: query tokens have dimension {}, the index {}",
+           options_.maxsim_queries.string(), set.dim, mv->dim);
+    auto tokens = std::make_shared<QueryTokens>();
+    for (std::size_t i = 0; i < set.ids.size(); ++i) {
+      const auto b = set.offsets[i], e = set.offsets[i + 1];
+      tokens->by_id[set.ids[i]] = {
+          e - b, std::vector<float>(set.values.begin() + static_cast<std::ptrdiff_t>(b * set.dim),
+                                    set.values.begin() + static_cast<std::ptrdiff_t>(e * set.dim))};
+    }
+    maxsim_queries_ = std::move(tokens);
+    if (options_.maxsim_depth == 0) fail(ErrorKind::invalid_argument, "MaxSim depth must be >= 1");
+  }
   if (options_.k == 0) fail(ErrorKind::invalid_argument, "k must be at least 1");
   if (options_.k > 1'000'000)
     fail(ErrorKind::limit_exceeded, "k = {} is over the limit of 1,000,000", options_.k);
@@ -218,7 +253,14 @@ void to_hits(const index::IndexReader& reader, const std::vector<pipeline::Index
 std::vector<Hit> Searcher::search(std::string_view query) const {
   thread_local pipeline::SearchContext ctx;
   thread_local std::vector<pipeline::IndexHit> found;
-  bm25_.search(query, options_.k, ctx, found);
+  if (maxsim_queries_)
+    fail(ErrorKind::invalid_argument,
+         "MaxSim re-ranking finds query token vectors by query id: use a query file");
+  if (feedback_) {
+    pipeline::search_with_feedback(bm25_, *feedback_, query, options_.k, ctx, found);
+  } else {
+    bm25_.search(query, options_.k, ctx, found);
+  }
   std::vector<Hit> hits;
   to_hits(index_.reader(), found, hits);
   return hits;
@@ -232,12 +274,43 @@ BatchResult Searcher::search_batch(std::span<const io::QueryText> queries, unsig
   std::vector<pipeline::SearchContext> contexts(batch.threads);
   std::vector<std::vector<pipeline::IndexHit>> found(batch.threads);
   std::atomic<std::size_t> done{0};
+  std::mutex stats_mutex;
   const auto start = Clock::now();
   parallel_for(queries.size(), batch.threads, [&](std::size_t i, unsigned w) {
     QueryResult& r = batch.results[i];
     const auto t0 = Clock::now();
-    bm25_.search(queries[i].text, options_.k + (options_.remove_query ? 1 : 0), contexts[w],
-                 found[w]);
+    std::size_t depth = options_.k + (options_.remove_query ? 1 : 0);
+    if (maxsim_queries_) depth = std::max(depth, options_.maxsim_depth);
+    if (feedback_) {
+      pipeline::search_with_feedback(bm25_, *feedback_, queries[i].text, depth, contexts[w],
+                                     found[w]);
+    } else {
+      bm25_.search(queries[i].text, depth, contexts[w], found[w]);
+    }
+    if (maxsim_queries_) {
+      const auto t1 = Clock::now();
+      const auto it = maxsim_queries_->by_id.find(queries[i].id);
+      if (it == maxsim_queries_->by_id.end())
+        fail(ErrorKind::invalid_argument, "{}: no token vectors for query '{}'",
+             options_.maxsim_queries.string(), queries[i].id);
+      if (found[w].size() > options_.maxsim_depth) found[w].resize(options_.maxsim_depth);
+      pipeline::MaxSimOptions mo = options_.maxsim;
+      mo.k = options_.k + (options_.remove_query ? 1 : 0);
+      std::vector<pipeline::IndexHit> reranked;
+      pipeline::MaxSimStats st;
+      pipeline::maxsim_rerank(index_.reader(), it->second.second, it->second.first, found[w], mo,
+                              reranked, &st);
+      found[w] = std::move(reranked);
+      const double us = std::chrono::duration<double, std::micro>(Clock::now() - t1).count();
+      const std::lock_guard lock(stats_mutex);
+      batch.maxsim_stats.candidates += st.candidates;
+      batch.maxsim_stats.scored += st.scored;
+      batch.maxsim_stats.abandoned += st.abandoned;
+      batch.maxsim_stats.skipped_ratio += st.skipped_ratio;
+      batch.maxsim_stats.skipped_exit += st.skipped_exit;
+      batch.maxsim_stats.missing += st.missing;
+      batch.maxsim_seconds += us * 1e-6;
+    }
     to_hits(index_.reader(), found[w], r.hits);
     if (options_.remove_query) {
       std::erase_if(r.hits, [&](const Hit& h) { return h.id == queries[i].id; });
@@ -268,6 +341,13 @@ std::string Searcher::settings_json() const {
       {"algorithm", std::string(sparse::to_string(o.algorithm))},
       {"fields", fields},
       {"remove_query", options_.remove_query},
+      {"feedback", feedback_ ? json::parse(feedback_->settings_json()) : json(nullptr)},
+      {"maxsim", maxsim_queries_ ? json{{"queries", options_.maxsim_queries.string()},
+                                        {"depth", options_.maxsim_depth},
+                                        {"bound", options_.maxsim.bound},
+                                        {"candidate_ratio", options_.maxsim.candidate_ratio},
+                                        {"patience", options_.maxsim.patience}}
+                                 : json(nullptr)},
       {"index", index_.reader().dir().string()},
       {"index_generation", index_.reader().manifest().generation},
       {"tandem", TANDEM_VERSION},
@@ -289,7 +369,21 @@ std::string batch_stats_json(const BatchResult& batch, const Searcher& searcher)
       {"hits", hits},
       {"settings", json::parse(searcher.settings_json())},
   };
-  return j.dump(2);
+  if (searcher.options().maxsim_queries.empty()) return j.dump(2);
+  json out = j;
+  const auto& s = batch.maxsim_stats;
+  out["maxsim"] = {{"seconds", batch.maxsim_seconds},
+                   {"ms_per_query",
+                    batch.results.empty()
+                        ? 0.0
+                        : 1e3 * batch.maxsim_seconds / static_cast<double>(batch.results.size())},
+                   {"candidates", s.candidates},
+                   {"scored", s.scored},
+                   {"abandoned_by_bound", s.abandoned},
+                   {"skipped_by_ratio", s.skipped_ratio},
+                   {"skipped_by_early_exit", s.skipped_exit},
+                   {"missing_vectors", s.missing}};
+  return out.dump(2);
 }
 
 void write_run(const std::filesystem::path& path, const BatchResult& batch, std::string_view tag,

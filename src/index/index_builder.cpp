@@ -19,6 +19,7 @@
 #include "tandem/index/write_lock.hpp"
 #include "tandem/io/line_reader.hpp"
 #include "tandem/io/mapped_file.hpp"
+#include "tandem/multi/multi_vector_input.hpp"
 #include "tandem/text/analyzer.hpp"
 
 #include "dense_ingest.hpp"
@@ -386,10 +387,48 @@ std::uint64_t index_size_bytes(const fs::path& index_dir) {
   return total;
 }
 
+// Writes the multi-vector file of a segment whose DocId i has external id ids[i] (sorted).
+std::uint64_t write_multivec_rows(const fs::path& segment_dir, const multi::MultiVectorSet& set,
+                                  const fs::path& source, std::span<const std::string_view> ids,
+                                  const multi::MultiVectorSettings& settings) {
+  std::vector<std::pair<DocId, std::size_t>> rows;  // (doc, index in the set)
+  rows.reserve(set.ids.size());
+  for (std::size_t i = 0; i < set.ids.size(); ++i) {
+    const auto it = std::lower_bound(ids.begin(), ids.end(), std::string_view(set.ids[i]));
+    if (it == ids.end() || *it != set.ids[i])
+      fail(ErrorKind::invalid_argument,
+           "{}: document {} (id '{}') has token vectors but is not a document of the corpus",
+           source.string(), i + 1, set.ids[i]);
+    rows.emplace_back(static_cast<DocId>(it - ids.begin()), i);
+  }
+  std::sort(rows.begin(), rows.end());
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    if (rows[r].first == rows[r - 1].first)
+      fail(ErrorKind::invalid_argument, "{}: id '{}' has token vectors twice (documents {} and {})",
+           source.string(), set.ids[rows[r].second],
+           std::min(rows[r].second, rows[r - 1].second) + 1,
+           std::max(rows[r].second, rows[r - 1].second) + 1);
+  }
+  std::vector<DocId> row_doc;
+  std::vector<std::uint64_t> offsets = {0};
+  std::vector<float> values;
+  values.reserve(set.values.size());
+  for (const auto& [doc, i] : rows) {
+    row_doc.push_back(doc);
+    const std::uint64_t b = set.offsets[i], e = set.offsets[i + 1];
+    values.insert(values.end(), set.values.begin() + static_cast<std::ptrdiff_t>(b * set.dim),
+                  set.values.begin() + static_cast<std::ptrdiff_t>(e * set.dim));
+    offsets.push_back(offsets.back() + (e - b));
+  }
+  multi::write_multi_vector_store(segment_files::multivec(segment_dir), set.dim, settings.encoding,
+                                  row_doc, offsets, values);
+  return row_doc.size();
+}
+
 SegmentInfo build_segment(const BuildOptions& options, IndexSettings& settings,
                           const std::vector<fs::path>& files, const fs::path& segment_dir,
                           BuildReport& report, Clock::time_point start, ProgressSink* progress,
-                          io::VectorSet* vectors) {
+                          io::VectorSet* vectors, const multi::MultiVectorSet* multivec) {
   const bool dense_only = files.empty() && vectors != nullptr;
   const auto analyzer = text::make_analyzer(settings.analyzer);
   const auto fields = settings.fields();
@@ -551,6 +590,12 @@ SegmentInfo build_segment(const BuildOptions& options, IndexSettings& settings,
     segment.dense_rows = write_dense_rows(segment_dir, *vectors, options.dense_vectors, ids,
                                           *settings.dense, threads, progress);
   }
+  if (multivec != nullptr) {
+    segment.multivec_rows =
+        write_multivec_rows(segment_dir, *multivec, options.multivec, ids, *settings.multivec);
+    report.multivec_docs = segment.multivec_rows;
+    report.multivec_tokens = multivec->offsets.back();
+  }
   io::sync_directory(segment_dir);
 
   report.write_seconds = seconds_since(write_start);
@@ -577,6 +622,15 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
   if (!options.dense_vectors.empty())
     vectors =
         read_dense_input(options.dense_vectors, options.dense_ids, options.settings.dense->metric);
+  std::optional<multi::MultiVectorSet> multivec;
+  if (!options.multivec.empty()) {
+    if (dense_only)
+      fail(ErrorKind::invalid_argument,
+           "a multi-vector field needs a corpus (its ids must be documents of the corpus)");
+    if (progress != nullptr) progress->update("reading token vectors", 0, 1);
+    multivec = multi::read_multi_vectors(options.multivec, options.multivec_offsets);
+    if (progress != nullptr) progress->finish("reading token vectors");
+  }
   const auto files =
       dense_only ? std::vector<fs::path>{}
                  : list_corpus_files(sparse_is_corpus ? options.sparse->vectors : options.corpus);
@@ -589,11 +643,18 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
   manifest.created_by = "tandem " TANDEM_VERSION;
   manifest.settings = options.settings;
   if (dense_only) manifest.settings.store = false;
+  if (multivec) {
+    if (!manifest.settings.multivec) manifest.settings.multivec = multi::MultiVectorSettings{};
+    manifest.settings.multivec->dim = static_cast<std::uint32_t>(multivec->dim);
+  } else {
+    manifest.settings.multivec.reset();
+  }
   const std::string segment_name = segment_name_for(manifest.generation);
   const fs::path segment_dir = options.index_dir / segment_name;
   NewSegmentDir guard(segment_dir);
-  SegmentInfo segment = build_segment(options, manifest.settings, files, segment_dir, report, start,
-                                      progress, vectors ? &*vectors : nullptr);
+  SegmentInfo segment =
+      build_segment(options, manifest.settings, files, segment_dir, report, start, progress,
+                    vectors ? &*vectors : nullptr, multivec ? &*multivec : nullptr);
 
   segment.name = segment_name;
   const auto publish_start = Clock::now();

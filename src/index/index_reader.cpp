@@ -53,6 +53,16 @@ SegmentReader::SegmentReader(const fs::path& index_dir, const SegmentInfo& info,
            dense_->vectors().path(), dense_->vectors().rows(), info.dense_rows);
     }
   }
+  if (settings.multivec) {
+    multivec_.emplace(segment_files::multivec(dir));
+    if (multivec_->rows() != info.multivec_rows || multivec_->dim() != settings.multivec->dim ||
+        multivec_->encoding() != settings.multivec->encoding) {
+      fail(ErrorKind::corruption,
+           "{}: holds {} rows of dimension {}, the manifest says {} rows of dimension {}",
+           multivec_->path(), multivec_->rows(), multivec_->dim(), info.multivec_rows,
+           settings.multivec->dim);
+    }
+  }
   if (!info.deletes.empty()) {
     deletions_ = Deletions::read(dir / info.deletes, info.num_docs, fields_.size());
     if (deletions_->count != info.num_deleted) {
@@ -85,6 +95,7 @@ void SegmentReader::verify(ProgressSink* progress) const {
     if (progress != nullptr) progress->update("verifying " + info_.name, 3 + f, 3 + fields_.size());
   }
   if (dense_) dense_->verify(info_.num_docs);
+  if (multivec_) multivec_->verify(info_.num_docs);
   if (deletions_) {
     const fs::path path = dir_ / info_.deletes;
     Deletions again =

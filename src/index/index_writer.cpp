@@ -407,6 +407,20 @@ std::optional<SparseFieldMeta> index_sparse_meta(const IndexReader& reader) {
 
 }  // namespace
 
+namespace {
+
+/// Adds and merges do not carry a multi-vector field yet (docs/live.md): an index with one is
+/// refused before anything is written. Deletes are fine (re-ranking sees only live candidates).
+void require_no_multivec(const Manifest& m, std::string_view what) {
+  if (m.settings.multivec)
+    fail(ErrorKind::unsupported,
+         "{}: this index has a multi-vector field; adds and merges do not support it in this "
+         "version (rebuild the index with tandem index --overwrite)",
+         what);
+}
+
+}  // namespace
+
 AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
   const auto start = Clock::now();
   AddReport report;
@@ -421,6 +435,7 @@ AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
       dense_only ? std::vector<fs::path>{}
                  : list_corpus_files(sparse_is_corpus ? options.sparse->vectors : options.corpus);
   Session session(options.index_dir);
+  require_no_multivec(session.manifest(), "tandem add");
   const auto reader = session.open();
   Manifest m = session.next();
   if (dense_only && m.settings.layout != FieldLayout::none)
@@ -521,6 +536,7 @@ MergeReport merge_segments(const MergeOptions& options, ProgressSink* progress) 
   (void)progress;
   const auto start = Clock::now();
   Session session(options.index_dir);
+  require_no_multivec(session.manifest(), "tandem merge");
   const unsigned threads = resolve_threads(options.threads);
   const std::size_t max_segments = std::max<std::size_t>(1, options.max_segments);
   MergeReport report;

@@ -91,6 +91,7 @@ std::string Manifest::to_json() const {
     json seg = {{"name", s.name}, {"num_docs", s.num_docs}, {"fields", fields}};
     if (!s.deletes.empty()) seg["deletes"] = {{"file", s.deletes}, {"count", s.num_deleted}};
     if (settings.dense) seg["dense_rows"] = s.dense_rows;
+    if (settings.multivec) seg["multivec_rows"] = s.multivec_rows;
     segments_json.push_back(std::move(seg));
   }
   json j = {
@@ -105,6 +106,11 @@ std::string Manifest::to_json() const {
       {"segments", segments_json},
   };
   if (settings.dense) j["settings"]["dense"] = dense_to_json(*settings.dense);
+  if (settings.multivec) {
+    j["settings"]["multivec"] = {
+        {"dim", settings.multivec->dim},
+        {"encoding", std::string(multi::to_string(settings.multivec->encoding))}};
+  }
   return j.dump(2) + "\n";
 }
 
@@ -134,6 +140,14 @@ Manifest Manifest::from_json(std::string_view text, const std::string& source) {
     m.settings.analyzer = text::AnalyzerConfig::from_json(s.at("analyzer").dump());
     m.settings.store = s.at("store").get<bool>();
     if (s.contains("dense")) m.settings.dense = dense_from_json(s.at("dense"));
+    if (s.contains("multivec")) {
+      multi::MultiVectorSettings mv;
+      mv.dim = s.at("multivec").at("dim").get<std::uint32_t>();
+      mv.encoding = multi::parse_token_encoding(s.at("multivec").at("encoding").get<std::string>());
+      if (mv.dim == 0 || mv.dim > 65536)
+        fail(ErrorKind::corruption, "{}: bad multi-vector dimension", source);
+      m.settings.multivec = mv;
+    }
     for (const json& sj : j.at("segments")) {
       SegmentInfo seg;
       seg.name = sj.at("name").get<std::string>();
@@ -142,6 +156,7 @@ Manifest Manifest::from_json(std::string_view text, const std::string& source) {
       }
       seg.num_docs = sj.at("num_docs").get<std::uint32_t>();
       seg.dense_rows = sj.value("dense_rows", std::uint64_t{0});
+      seg.multivec_rows = sj.value("multivec_rows", std::uint64_t{0});
       if (const auto d = sj.find("deletes"); d != sj.end()) {
         seg.deletes = d->at("file").get<std::string>();
         seg.num_deleted = d->at("count").get<std::uint32_t>();

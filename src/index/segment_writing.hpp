@@ -14,6 +14,7 @@
 #include "tandem/index/index_builder.hpp"
 #include "tandem/index/manifest.hpp"
 #include "tandem/io/vector_file.hpp"
+#include "tandem/multi/multi_vector_input.hpp"
 
 namespace tandem::index {
 
@@ -49,7 +50,7 @@ SegmentInfo build_segment(const BuildOptions& options, IndexSettings& settings,
                           const std::vector<std::filesystem::path>& files,
                           const std::filesystem::path& segment_dir, BuildReport& report,
                           std::chrono::steady_clock::time_point start, ProgressSink* progress,
-                          io::VectorSet* vectors);
+                          io::VectorSet* vectors, const multi::MultiVectorSet* multivec = nullptr);
 
 /// Removes what the manifest does not name: segment folders, deletion files inside named
 /// segments other than the current one, and temp files (*.tmp-*, store spills) of crashed

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
+#include <cstdint>
+#include <functional>
 
 #include "tandem/core/error.hpp"
 
@@ -133,16 +134,31 @@ std::vector<FusedEntry> fuse(const FusionParams& params,
     }
   }
 
-  // The union of the lists, in order of first appearance.
-  std::unordered_map<std::string_view, std::size_t> slot;
-  std::vector<FusedEntry> fused;
+  // The union of the lists, in order of first appearance, in flat arrays (an open-addressing
+  // table of entry numbers keyed by id; contributions entry-major, L per entry): no allocation
+  // per document.
+  std::size_t total = 0;
+  for (const auto& list : lists) total += list.size();
+  std::size_t cap = 16;
+  while (cap < 2 * total) cap <<= 1;
+  constexpr std::uint32_t kEmpty = 0xffffffffu;
+  std::vector<std::uint32_t> table(cap, kEmpty);
+  std::vector<std::string_view> ids;
+  ids.reserve(total);
+  std::vector<Contribution> contrib;
+  contrib.reserve(total * L);
+  const std::hash<std::string_view> hash;
   for (std::size_t l = 0; l < L; ++l) {
     for (std::size_t r = 0; r < lists[l].size(); ++r) {
-      const auto [it, added] = slot.try_emplace(lists[l][r].id, fused.size());
-      if (added) {
-        fused.push_back({std::string(lists[l][r].id), 0.0, std::vector<Contribution>(L)});
+      const std::string_view id = lists[l][r].id;
+      std::size_t h = hash(id) & (cap - 1);
+      while (table[h] != kEmpty && ids[table[h]] != id) h = (h + 1) & (cap - 1);
+      if (table[h] == kEmpty) {
+        table[h] = static_cast<std::uint32_t>(ids.size());
+        ids.push_back(id);
+        contrib.resize(contrib.size() + L);
       }
-      Contribution& c = fused[it->second].lists[l];
+      Contribution& c = contrib[table[h] * L + l];
       if (c.rank != 0) continue;  // a list repeating an id: its first (best) rank counts
       c.rank = r + 1;
       c.raw = lists[l][r].score;
@@ -151,24 +167,39 @@ std::vector<FusedEntry> fuse(const FusionParams& params,
                          : norm[l].values[r];
     }
   }
-  for (auto& e : fused) {
+  // Fused scores, then sort small keys: score descending, then id ascending.
+  struct Key {
+    double score;
+    std::string_view id;
+    std::uint32_t index;
+  };
+  std::vector<Key> keys(ids.size());
+  for (std::size_t e = 0; e < ids.size(); ++e) {
     double s = 0;
     for (std::size_t l = 0; l < L; ++l) {
-      Contribution& c = e.lists[l];
+      Contribution& c = contrib[e * L + l];
       if (c.rank == 0 && params.method != FusionMethod::rrf) c.normalized = norm[l].floor;
       if (c.rank != 0 || params.method != FusionMethod::rrf) s += weight(l) * c.normalized;
     }
-    e.score = s;
+    keys[e] = {s, ids[e], static_cast<std::uint32_t>(e)};
   }
-  const auto before = [](const FusedEntry& a, const FusedEntry& b) {
+  const auto before = [](const Key& a, const Key& b) {
     return a.score > b.score || (a.score == b.score && a.id < b.id);
   };
-  if (k != 0 && k < fused.size()) {
-    std::partial_sort(fused.begin(), fused.begin() + static_cast<std::ptrdiff_t>(k), fused.end(),
+  const std::size_t n = k != 0 && k < keys.size() ? k : keys.size();
+  if (n < keys.size()) {
+    std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(n), keys.end(),
                       before);
-    fused.resize(k);
   } else {
-    std::sort(fused.begin(), fused.end(), before);
+    std::sort(keys.begin(), keys.end(), before);
+  }
+  std::vector<FusedEntry> fused(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    FusedEntry& f = fused[i];
+    f.id.assign(keys[i].id);
+    f.score = keys[i].score;
+    const auto* c = contrib.data() + static_cast<std::size_t>(keys[i].index) * L;
+    f.lists.assign(c, c + L);
   }
   return fused;
 }

@@ -244,7 +244,9 @@ void Pipeline::fuse(QueryState& state, const PipelineTail* tail) const {
     lists[l].clear();
     for (const auto& h : state.legs[l].hits) lists[l].push_back({h.id, h.score});
   }
-  state.fused = pipeline::fuse(t.fusion, std::span(lists.data(), state.legs.size()), 0);
+  // Without stages only the first k can be returned: materialise only those.
+  const std::size_t keep = t.feedback.empty() && t.rerank.empty() ? t.k : 0;
+  state.fused = pipeline::fuse(t.fusion, std::span(lists.data(), state.legs.size()), keep);
 }
 
 std::vector<QueryState> Pipeline::run_legs(std::span<const PipelineQuery> queries,

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "tandem/pipeline/pipeline.hpp"
+#include "tandem/pipeline/prf_stages.hpp"
 
 namespace tandem::pipeline {
 
@@ -17,6 +18,11 @@ struct StageEntry {
 // Stages register here, e.g. {"feedback", "rm3", &make_rm3_stage}.
 const StageEntry kStages[] = {
     {"", "", nullptr},  // placeholder so the table is never empty; never matches
+    {"feedback", "rm3", &make_rm3_stage},
+    {"feedback", "rocchio", &make_rocchio_stage},
+    {"feedback", "vector-average", &make_vector_average_stage},
+    {"feedback", "vector-rocchio", &make_vector_rocchio_stage},
+    {"rerank", "maxsim", &make_maxsim_stage},
 };
 
 }  // namespace

@@ -17,6 +17,8 @@
 #include "tandem/io/query_file.hpp"
 #include "tandem/io/run_writer.hpp"
 #include "tandem/pipeline/bm25_retriever.hpp"
+#include "tandem/pipeline/maxsim_reranker.hpp"
+#include "tandem/pipeline/term_feedback.hpp"
 
 namespace tandem::engine {
 
@@ -57,6 +59,15 @@ struct SearchOptions {
   pipeline::Bm25Options bm25;
   /// Anserini's -removeQuery: drop a hit whose document id equals the query id (batch search).
   bool remove_query = false;
+  /// Pseudo-relevance feedback (RM3 or Rocchio, as Anserini's -rm3 / -rocchio): a first BM25 search
+  /// of depth feedback->depth, then a second one with the expanded query. Unset = plain BM25.
+  std::optional<pipeline::TermFeedbackOptions> feedback;
+  /// MaxSim re-ranking of the BM25 top `maxsim_depth` by the index's multi-vector field, with
+  /// query token vectors read from `maxsim_queries` (JSONL {"id", "vectors"}, keyed by query id).
+  /// Empty path = none. Batch search only (a query needs its id).
+  std::filesystem::path maxsim_queries;
+  std::size_t maxsim_depth = 100;
+  pipeline::MaxSimOptions maxsim;
 };
 
 /// A result: external id, score, location.
@@ -80,6 +91,9 @@ struct BatchResult {
   std::vector<QueryResult> results;  // in query file order
   unsigned threads = 1;
   double wall_seconds = 0;
+  /// With MaxSim re-ranking: its statistics summed over the queries, and its time.
+  pipeline::MaxSimStats maxsim_stats;
+  double maxsim_seconds = 0;
   double qps() const;
   LatencySummary latency() const;
 };
@@ -102,6 +116,9 @@ class Searcher {
   Index index_;
   SearchOptions options_;
   pipeline::Bm25Retriever bm25_;
+  std::optional<pipeline::TermFeedback> feedback_;
+  struct QueryTokens;
+  std::shared_ptr<const QueryTokens> maxsim_queries_;  // by query id
 };
 
 /// The statistics of a batch (queries, qps, latency_us {mean, p50, p90, p99, max}) and the

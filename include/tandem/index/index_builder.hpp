@@ -29,6 +29,11 @@ struct BuildOptions {
   /// A learned-sparse vector field (docs/sparse.md). Its ids must be documents of the corpus; with
   /// an empty `corpus`, the vector file is the corpus too (its "contents", if any, is the text).
   std::optional<SparseFieldOptions> sparse;
+  /// Token vectors of a multi-vector field (docs/format.md, "multivec"): JSONL {"id", "vectors"},
+  /// or a .npy of all tokens with `multivec_offsets` (id<TAB>token count per document). Every id
+  /// must be a document of the corpus. The encoding comes from settings.multivec (default f32).
+  std::filesystem::path multivec;
+  std::filesystem::path multivec_offsets;
 };
 
 struct BuildReport {
@@ -48,6 +53,8 @@ struct BuildReport {
   double write_seconds = 0;           // sorting, inverting, encoding, writing
   std::uint64_t sparse_postings = 0;  // postings of the sparse vector field (also in postings)
   std::uint64_t sparse_terms = 0;
+  std::uint64_t multivec_docs = 0;    // documents with token vectors
+  std::uint64_t multivec_tokens = 0;  // token vectors stored
 };
 
 /// Builds the index. On any error nothing is published: the directory keeps its previous index

@@ -16,6 +16,7 @@
 #include "tandem/index/manifest.hpp"
 #include "tandem/index/term_dictionary.hpp"
 #include "tandem/io/file_format.hpp"
+#include "tandem/multi/multi_vector_store.hpp"
 #include "tandem/text/analyzer.hpp"
 
 namespace tandem::index {
@@ -44,6 +45,8 @@ class SegmentReader {
   /// The dense vector field, or nullptr if the index has none or no document of this segment has a
   /// dense vector.
   const dense::DenseField* dense() const { return dense_ ? &*dense_ : nullptr; }
+  /// The multi-vector field, or nullptr if the index has none.
+  const multi::MultiVectorStore* multivec() const { return multivec_ ? &*multivec_ : nullptr; }
 
   /// The segment's deletions, or nullptr when it has none.
   const Deletions* deletions() const { return deletions_ ? &*deletions_ : nullptr; }
@@ -72,6 +75,7 @@ class SegmentReader {
   std::optional<DocStore> store_;
   std::vector<TextFieldFiles> fields_;
   std::optional<dense::DenseField> dense_;
+  std::optional<multi::MultiVectorStore> multivec_;
   std::optional<Deletions> deletions_;
 };
 

@@ -12,6 +12,7 @@
 #include "tandem/dense/dense_field.hpp"
 #include "tandem/index/corpus_parser.hpp"
 #include "tandem/index/doc_lengths.hpp"
+#include "tandem/multi/multi_vector_store.hpp"
 #include "tandem/text/analyzer.hpp"
 
 namespace tandem::index {
@@ -22,6 +23,8 @@ struct IndexSettings {
   text::AnalyzerConfig analyzer;              // default: Anserini's English analyzer
   bool store = true;                          // keep each document's source for display
   std::optional<dense::DenseSettings> dense;  // the dense vector field, if the index has one
+  /// The multi-vector (token vectors) field, if the index has one.
+  std::optional<multi::MultiVectorSettings> multivec;
 
   std::vector<std::string> fields() const { return field_names(layout); }
 };
@@ -42,7 +45,8 @@ struct SegmentInfo {
   /// docs/format.md, "del-NNNNNN"), or empty when no document of the segment is deleted.
   std::string deletes;
   std::uint32_t num_deleted = 0;
-  std::uint64_t dense_rows = 0;  // documents with a dense vector
+  std::uint64_t dense_rows = 0;     // documents with a dense vector
+  std::uint64_t multivec_rows = 0;  // documents with token vectors
 
   std::uint32_t num_live_docs() const { return num_docs - num_deleted; }
 };

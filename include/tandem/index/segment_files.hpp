@@ -22,5 +22,9 @@ inline std::filesystem::path postings(const std::filesystem::path& seg, std::str
 inline std::filesystem::path lengths(const std::filesystem::path& seg, std::string_view field) {
   return seg / (std::string(field) + ".lengths");
 }
+/// The multi-vector field's token vectors (multi/multi_vector_store.hpp).
+inline std::filesystem::path multivec(const std::filesystem::path& seg) {
+  return seg / "multivec";
+}
 
 }  // namespace tandem::index::segment_files

@@ -27,6 +27,7 @@ enum class FileKind : std::uint32_t {
   dense_vectors = 0x43455644,    // "DVEC"
   dense_hnsw = 0x57534e48,       // "HNSW"
   dense_codes = 0x53444f43,      // "CODS"
+  multi_vectors = 0x4345564d,    // "MVEC": token vectors of a multi-vector field
 };
 
 std::string to_string(FileKind kind);

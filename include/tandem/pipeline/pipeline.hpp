@@ -6,7 +6,8 @@
 // Order of execution for a batch of queries:
 //   1. legs, leg by leg over all queries (so batched kernels such as dense exact search apply),
 //      each to its own depth (fusion depth is independent of the number of results k);
-//   2. per query: fusion of the legs' lists into state.fused (the union, all of it);
+//   2. per query: fusion of the legs' lists into state.fused (the whole union when the pipeline
+//      has feedback or rerank stages; else only its first k, which is all that is returned);
 //   3. per query: the "feedback" stages in order, then the "rerank" stages in order;
 //   4. the fused list is cut to k.
 //
