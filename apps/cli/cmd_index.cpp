@@ -30,6 +30,8 @@ struct IndexArgs {
   bool overwrite = false;
   bool json = false;
   bool quiet = false;
+  bool sparse_approx = false;
+  sparse::approx::SeismicBuildParams approx;
 };
 
 int run_index(const IndexArgs& a) {
@@ -45,6 +47,11 @@ int run_index(const IndexArgs& a) {
   if (!a.sparse.empty()) {
     options.sparse = index::SparseFieldOptions{
         a.sparse, index::parse_impact_quantization(a.impact_quantization), a.impact_scale};
+  }
+  if (a.sparse_approx) {
+    if (a.sparse.empty())
+      fail(ErrorKind::invalid_argument, "--sparse-approx needs --sparse FILE");
+    options.sparse_approx = a.approx;
   }
   a.dense.apply(options);  // after the sparse field: a dense-only index has neither
   if (a.corpus.empty() && a.sparse.empty() && a.dense.vectors.empty())
@@ -70,6 +77,10 @@ int run_index(const IndexArgs& a) {
       static_cast<double>(r.index_bytes) / (1 << 20));
   if (r.sparse_postings > 0)
     fmt::print("  sparse field: {} dimensions, {} postings\n", r.sparse_terms, r.sparse_postings);
+  if (r.sparse_approx_bytes > 0)
+    fmt::print("  approximate index: {} blocks, {:.1f} MB, built in {:.1f} s\n",
+               r.sparse_approx_blocks, static_cast<double>(r.sparse_approx_bytes) / (1 << 20),
+               r.sparse_approx_seconds);
   if (r.empty_documents > 0)
     fmt::print("  {} documents have no indexed terms (kept, match nothing)\n", r.empty_documents);
   if (r.skipped_lines + r.skipped_duplicates > 0) {
@@ -104,6 +115,21 @@ void add_index_command(CLI::App& app, Action& run) {
       ->capture_default_str();
   cmd->add_option("--impact-scale", args->impact_scale,
                   "integer quantisation: impact = round(weight x scale)")
+      ->capture_default_str();
+  cmd->add_flag("--sparse-approx", args->sparse_approx,
+                "Also build the sparse field's approximate (Seismic-style) index and keep it in "
+                "the segment, for `tandem search --retriever sparse-approx` (docs/sparse.md)");
+  cmd->add_option("--n-postings", args->approx.n_postings,
+                  "--sparse-approx: postings kept per list (0 = all)")
+      ->capture_default_str();
+  cmd->add_option("--centroid-fraction", args->approx.centroid_fraction,
+                  "--sparse-approx: blocks per list as a fraction of its kept postings")
+      ->capture_default_str();
+  cmd->add_option("--summary-energy", args->approx.summary_energy,
+                  "--sparse-approx: fraction of a block summary's mass kept (1 = full)")
+      ->capture_default_str();
+  cmd->add_option("--approx-seed", args->approx.seed,
+                  "--sparse-approx: seed of the clustering")
       ->capture_default_str();
   cmd->add_option("--index", args->index, "Index directory to create")->required();
   cmd->add_option("--fields", args->fields,

@@ -11,6 +11,7 @@
 #include "tandem/core/progress.hpp"
 #include "tandem/index/manifest.hpp"
 #include "tandem/index/sparse_field.hpp"
+#include "tandem/sparse/approx/seismic_params.hpp"
 
 namespace tandem::index {
 
@@ -29,6 +30,9 @@ struct BuildOptions {
   /// A learned-sparse vector field (docs/sparse.md). Its ids must be documents of the corpus; with
   /// an empty `corpus`, the vector file is the corpus too (its "contents", if any, is the text).
   std::optional<SparseFieldOptions> sparse;
+  /// With `sparse`: also build the field's approximate index (index/sparse_approx.hpp) with these
+  /// parameters (their `threads` is replaced by `threads`) and persist it in the segment.
+  std::optional<sparse::approx::SeismicBuildParams> sparse_approx;
 };
 
 struct BuildReport {
@@ -48,6 +52,9 @@ struct BuildReport {
   double write_seconds = 0;           // sorting, inverting, encoding, writing
   std::uint64_t sparse_postings = 0;  // postings of the sparse vector field (also in postings)
   std::uint64_t sparse_terms = 0;
+  double sparse_approx_seconds = 0;  // building and writing the approximate index
+  std::uint64_t sparse_approx_bytes = 0;
+  std::uint64_t sparse_approx_blocks = 0;
 };
 
 /// Builds the index. On any error nothing is published: the directory keeps its previous index

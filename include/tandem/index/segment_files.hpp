@@ -22,5 +22,9 @@ inline std::filesystem::path postings(const std::filesystem::path& seg, std::str
 inline std::filesystem::path lengths(const std::filesystem::path& seg, std::string_view field) {
   return seg / (std::string(field) + ".lengths");
 }
+/// The approximate index of the sparse field (index/sparse_approx.hpp), when one was built.
+inline std::filesystem::path sparse_approx(const std::filesystem::path& seg) {
+  return seg / "vector.seismic";
+}
 
 }  // namespace tandem::index::segment_files

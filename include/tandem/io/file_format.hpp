@@ -27,6 +27,7 @@ enum class FileKind : std::uint32_t {
   dense_vectors = 0x43455644,    // "DVEC"
   dense_hnsw = 0x57534e48,       // "HNSW"
   dense_codes = 0x53444f43,      // "CODS"
+  sparse_approx = 0x53494553,    // "SEIS": a Seismic-style approximate sparse index
 };
 
 std::string to_string(FileKind kind);
