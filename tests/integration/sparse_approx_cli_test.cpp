@@ -121,7 +121,7 @@ TEST(SparseApproxCli, PersistedIndexIsUsedVerifiedAndDescribed) {
   }
   r = run_command(tandem() + " verify --index " + quote(idx));
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.err.find("vector.seismic"), std::string::npos) << r.err;
+  EXPECT_NE((r.out + r.err).find("vector.seismic"), std::string::npos) << r.out << r.err;
 
   // Another layout version (the payload's first u32, after the 32-byte file header): refused.
   {
