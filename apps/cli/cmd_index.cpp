@@ -5,6 +5,7 @@
 
 #include "tandem/core/error.hpp"
 #include "tandem/engine/engine.hpp"
+#include "tandem/index/sparse_approx.hpp"
 
 #include "analyzer_options.hpp"
 #include "commands.hpp"
@@ -31,10 +32,29 @@ struct IndexArgs {
   bool json = false;
   bool quiet = false;
   bool sparse_approx = false;
+  bool approx_only = false;
   sparse::approx::SeismicBuildParams approx;
 };
 
 int run_index(const IndexArgs& a) {
+  if (a.approx_only) {
+    // Only the approximate index of an existing index's segments.
+    auto params = a.approx;
+    params.threads = a.threads;
+    TerminalProgress progress;
+    const auto reports =
+        index::add_sparse_approx(a.index, params, a.quiet ? nullptr : &progress);
+    for (const auto& r : reports) {
+      if (a.json) {
+        fmt::print("{{\"sparse_approx\": {{\"seconds\": {}, \"bytes\": {}, \"blocks\": {}}}}}\n",
+                   r.build_seconds, r.bytes, r.blocks);
+      } else if (!a.quiet) {
+        fmt::print("approximate index: {} blocks, {:.1f} MB, built in {:.1f} s\n", r.blocks,
+                   static_cast<double>(r.bytes) / (1 << 20), r.build_seconds);
+      }
+    }
+    return 0;
+  }
   index::BuildOptions options;
   options.corpus = a.corpus;
   options.index_dir = a.index;
@@ -119,6 +139,9 @@ void add_index_command(CLI::App& app, Action& run) {
   cmd->add_flag("--sparse-approx", args->sparse_approx,
                 "Also build the sparse field's approximate (Seismic-style) index and keep it in "
                 "the segment, for `tandem search --retriever sparse-approx` (docs/sparse.md)");
+  cmd->add_flag("--approx-only", args->approx_only,
+                "Build (or rebuild) only the approximate index of the existing index --index "
+                "(every segment with a sparse field), with the --n-postings/... options below");
   cmd->add_option("--n-postings", args->approx.n_postings,
                   "--sparse-approx: postings kept per list (0 = all)")
       ->capture_default_str();

@@ -109,6 +109,9 @@ def main():
     ap.add_argument("--sweep", default="3:0.9,5:0.9,5:0.8,10:0.8,10:0.7,20:0.7",
                     help="query settings per build, QUERY_CUT:HEAP_FACTOR, comma-separated")
     ap.add_argument("--skip-lucene", action="store_true")
+    ap.add_argument("--in-memory", action="store_true",
+                    help="build each approximate index in the search process (from --tandem-index or the "
+                         "index built here) instead of `tandem index --sparse-approx` (saves re-indexing)")
     ap.add_argument("--keep-approx-indexes", action="store_true", help="keep the indexes built per --builds setting")
     ap.add_argument("--tandem-index", default=None, help="reuse this tandem index (built from --vectors)")
     ap.add_argument("--lucene-index", default=None, help="reuse this Lucene -impact index (built from --vectors)")
@@ -196,23 +199,28 @@ def main():
     res["approx_builds"] = []
     for build in a.builds.split(","):
         n_postings, fraction, energy = build.split(":")
-        aidx = os.path.join(work, f"approx-index.{build.replace(':', '_')}")
-        out, secs, rss = timed([a.tandem, "index", "--sparse", a.vectors, "--index", aidx, "--no-store",
-                                "--overwrite", "--json", "--threads", str(a.threads), "--sparse-approx",
-                                "--n-postings", n_postings, "--centroid-fraction", fraction,
-                                "--summary-energy", energy])
-        report = json.loads(out)
-        seismic = os.path.join(aidx, "seg-000001", "vector.seismic")
-        res["approx_builds"].append({"n_postings": int(n_postings), "centroid_fraction": float(fraction),
-                                     "summary_energy": float(energy), "index_seconds": secs,
-                                     "approx_seconds": report["sparse_approx"]["seconds"],
-                                     "approx_bytes": os.path.getsize(seismic),
-                                     "blocks": report["sparse_approx"]["blocks"], "peak_rss": rss})
         arun = os.path.join(work, f"approx.{build.replace(':', '_')}.run")
         astats = arun.replace(".run", ".stats.json")
+        build_args = ["--n-postings", n_postings, "--centroid-fraction", fraction, "--summary-energy", energy]
+        entry = {"n_postings": int(n_postings), "centroid_fraction": float(fraction), "summary_energy": float(energy)}
+        if a.in_memory:
+            aidx = idx
+            extra = build_args + ["--build-threads", str(a.threads)]
+        else:
+            aidx = os.path.join(work, f"approx-index.{build.replace(':', '_')}")
+            out, secs, rss = timed([a.tandem, "index", "--sparse", a.vectors, "--index", aidx, "--no-store",
+                                    "--overwrite", "--json", "--threads", str(a.threads), "--sparse-approx"]
+                                   + build_args)
+            report = json.loads(out)
+            seismic = os.path.join(aidx, "seg-000001", "vector.seismic")
+            entry.update({"index_seconds": secs, "approx_seconds": report["sparse_approx"]["seconds"],
+                          "approx_bytes": os.path.getsize(seismic), "blocks": report["sparse_approx"]["blocks"],
+                          "peak_rss": rss})
+            extra = []
+        res["approx_builds"].append(entry)
         _, secs, rss = timed([a.tandem, "search", "--index", aidx, "--retriever", "sparse-approx", "--queries", qfile,
                               "--run", arun, "--stats", astats, "--k", str(a.k), "--threads", "1",
-                              "--sweep", a.sweep, "-q"])
+                              "--sweep", a.sweep, "-q"] + extra)
         res["approx_builds"][-1]["search_peak_rss"] = rss
         for pair in a.sweep.split(","):
             qc, hf = pair.split(":")
@@ -222,7 +230,11 @@ def main():
             res["approx"].append({"n_postings": int(n_postings), "centroid_fraction": float(fraction),
                                   "summary_energy": float(energy), "query_cut": int(qc), "heap_factor": float(hf),
                                   "acc": accuracy(arun + suffix, exact, a.k), "stats": st, "peak_rss": rss})
-        if not a.keep_approx_indexes:
+        if a.in_memory:
+            first = res["approx"][-1]["stats"]["settings"]["build"]
+            entry.update({"approx_seconds": first["build_seconds"], "memory_bytes": first["memory_bytes"],
+                          "blocks": first["blocks"], "peak_rss": rss})
+        elif not a.keep_approx_indexes:
             shutil.rmtree(aidx, ignore_errors=True)
     out_path = a.out or os.path.join(ROOT, "bench", "results", f"sparse_vs_lucene.{a.name}.json")
     with open(out_path, "w") as f:
@@ -265,11 +277,15 @@ def print_table(res):
         li = res["lucene_index"]
         print(f"| Lucene index (merged) | {li['seconds']:.1f} | {li['bytes'] / 2**20:.0f} MiB | {li['peak_rss'] / 2**30:.2f} GiB |")
     for b in res["approx_builds"]:
-        print(f"| tandem index --sparse-approx (n_postings {b['n_postings']}, fraction {b['centroid_fraction']}, "
-              f"alpha {b['summary_energy']}): whole / approximate part | {b['index_seconds']:.1f} / "
-              f"{b['approx_seconds']:.1f} | vector.seismic {b['approx_bytes'] / 2**20:.0f} MiB | "
-              f"{b['peak_rss'] / 2**30:.2f} GiB (search {b['search_peak_rss'] / 2**30:.2f} GiB) |")
-
+        name = (f"approximate index (n_postings {b['n_postings']}, fraction {b['centroid_fraction']}, "
+                f"alpha {b['summary_energy']})")
+        if "approx_bytes" in b:
+            print(f"| tandem index --sparse-approx, {name}: whole / approximate part | {b['index_seconds']:.1f} / "
+                  f"{b['approx_seconds']:.1f} | vector.seismic {b['approx_bytes'] / 2**20:.0f} MiB | "
+                  f"{b['peak_rss'] / 2**30:.2f} GiB (search {b['search_peak_rss'] / 2**30:.2f} GiB) |")
+        else:
+            print(f"| {name}, built in memory by the search process | {b['approx_seconds']:.1f} | "
+                  f"{b['memory_bytes'] / 2**20:.0f} MiB in memory | {b['peak_rss'] / 2**30:.2f} GiB |")
 
 if __name__ == "__main__":
     main()

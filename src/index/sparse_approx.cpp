@@ -2,7 +2,10 @@
 
 #include <chrono>
 
+#include "tandem/core/error.hpp"
+#include "tandem/index/manifest.hpp"
 #include "tandem/index/segment_files.hpp"
+#include "tandem/index/write_lock.hpp"
 #include "tandem/sparse/cursor/posting_cursor.hpp"
 
 namespace tandem::index {
@@ -52,6 +55,23 @@ SparseApproxReport write_sparse_approx(const std::filesystem::path& segment_dir,
   r.summary_entries = index.num_summary_entries();
   r.bytes = std::filesystem::file_size(path);
   return r;
+}
+
+std::vector<SparseApproxReport> add_sparse_approx(const std::filesystem::path& index_dir,
+                                                  const sparse::approx::SeismicBuildParams& params,
+                                                  ProgressSink* progress) {
+  const WriteLock lock(index_dir);
+  const Manifest manifest = Manifest::read(index_dir);
+  std::vector<SparseApproxReport> reports;
+  for (const SegmentInfo& seg : manifest.segments) {
+    const auto dir = index_dir / seg.name;
+    const auto field = SparseFieldFiles::open(dir);
+    if (!field) continue;
+    reports.push_back(write_sparse_approx(dir, *field, seg.num_docs, params, progress));
+  }
+  if (reports.empty())
+    fail(ErrorKind::not_found, "{}: no segment has a sparse field", index_dir.string());
+  return reports;
 }
 
 }  // namespace tandem::index

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <vector>
 
 #include "tandem/core/progress.hpp"
 #include "tandem/index/sparse_field.hpp"
@@ -35,5 +36,12 @@ SparseApproxReport write_sparse_approx(const std::filesystem::path& segment_dir,
                                        const SparseFieldFiles& field, std::uint32_t num_docs,
                                        const sparse::approx::SeismicBuildParams& params,
                                        ProgressSink* progress);
+
+/// Builds (or rebuilds) the approximate index of every segment of the index in `index_dir` that
+/// has a sparse field, holding the index's write lock; returns one report per segment built.
+/// Throws Error(not_found) if no segment has a sparse field.
+std::vector<SparseApproxReport> add_sparse_approx(const std::filesystem::path& index_dir,
+                                                  const sparse::approx::SeismicBuildParams& params,
+                                                  ProgressSink* progress);
 
 }  // namespace tandem::index

@@ -76,10 +76,11 @@ struct BuildScratch {
   std::vector<float> max_value;
   std::vector<std::uint32_t> slot_begin;  // centroid map: first triple of a term + 1, 0 = none
   std::vector<TermId> touched;
+  std::vector<std::uint8_t> codes;  // per touched term
   std::vector<std::tuple<TermId, std::uint32_t, float>> triples;  // (term, centroid, value)
   std::vector<float> acc;
   std::vector<std::uint32_t> hit;
-  std::vector<std::tuple<TermId, std::uint16_t, std::uint8_t>> entries;  // (term, block, code)
+  std::vector<std::uint64_t> entries;  // term << 24 | block << 8 | code: sorts by term, block
 };
 
 struct Posting {
@@ -107,15 +108,18 @@ void build_summary(const ForwardVectors& f, std::span<const DocId> docs, std::ui
   // The codes' mass per code value: a 256-bucket histogram instead of a sort.
   std::array<double, 256> mass{};
   double total = 0;
-  for (const TermId t : s.touched) {
-    const float v = s.max_value[t];
+  s.codes.resize(s.touched.size());
+  for (std::size_t i = 0; i < s.touched.size(); ++i) {
+    const float v = s.max_value[s.touched[i]];
     auto code = static_cast<std::uint32_t>(std::ceil(v / step));
     while (code < 255 && static_cast<float>(code) * step < v) ++code;
     code = std::clamp<std::uint32_t>(code, 1, 255);
+    s.codes[i] = static_cast<std::uint8_t>(code);
     mass[code] += v;
     total += v;
   }
-  // Codes above min_code are kept; at min_code only as many (in term order) as the mass needs.
+  // Codes above min_code are kept; at min_code only as many (in first-seen order) as the mass
+  // needs.
   std::uint32_t min_code = 1;
   double at_min_budget = 1e300;
   if (energy < 1.0f) {
@@ -126,19 +130,17 @@ void build_summary(const ForwardVectors& f, std::span<const DocId> docs, std::ui
     }
     at_min_budget = energy * total - acc;
   }
-  std::sort(s.touched.begin(), s.touched.end());
-  for (const TermId t : s.touched) {
+  for (std::size_t i = 0; i < s.touched.size(); ++i) {
+    const TermId t = s.touched[i];
     const float v = s.max_value[t];
     s.max_value[t] = 0.0f;
-    auto code = static_cast<std::uint32_t>(std::ceil(v / step));
-    while (code < 255 && static_cast<float>(code) * step < v) ++code;
-    code = std::clamp<std::uint32_t>(code, 1, 255);
+    const std::uint32_t code = s.codes[i];
     if (code < min_code) continue;
     if (code == min_code) {
       if (at_min_budget <= 0) continue;
       at_min_budget -= v;
     }
-    s.entries.emplace_back(t, block, static_cast<std::uint8_t>(code));
+    s.entries.push_back(std::uint64_t{t} << 24 | std::uint64_t{block} << 8 | code);
   }
   out.steps.push_back(step);
 }
@@ -238,7 +240,10 @@ ListBuild build_list(const ForwardVectors& f, const Signatures& sig, TermId term
   std::sort(s.entries.begin(), s.entries.end());
   out.entry_blocks.reserve(s.entries.size());
   out.entry_codes.reserve(s.entries.size());
-  for (const auto& [t, b, code] : s.entries) {
+  for (const std::uint64_t packed : s.entries) {
+    const auto t = static_cast<TermId>(packed >> 24);
+    const auto b = static_cast<std::uint16_t>(packed >> 8);
+    const auto code = static_cast<std::uint8_t>(packed);
     if (out.component_terms.empty() || out.component_terms.back() != t) {
       out.component_terms.push_back(t);
       out.component_counts.push_back(0);
@@ -331,10 +336,17 @@ void SeismicIndex::score_block(std::uint64_t block, TopK& top, SeismicScratch& s
     if ((word & bit) != 0) continue;
     word |= bit;
     s.visited_docs.push_back(d);
+    // Fetch the next document's whole vector while this one is scored (documents are random
+    // accesses into the forward index; each spans several cache lines), and the one after's
+    // offsets.
+    if (i + 2 < n) __builtin_prefetch(a_.doc_starts.data() + docs[i + 2]);
     if (i + 1 < n) {
       const std::uint64_t next = a_.doc_starts[docs[i + 1]];
-      __builtin_prefetch(terms + next);
-      __builtin_prefetch(impacts + next);
+      const std::uint64_t next_end = a_.doc_starts[docs[i + 1] + 1];
+      for (std::uint64_t at = next; at < next_end; at += 16) {
+        __builtin_prefetch(terms + at);
+        __builtin_prefetch(impacts + at);
+      }
     }
     // The same float products as the exact scorers (query weight x impact value), summed in
     // double (four partial sums: exact whenever the products span < 2^29, see the header).
