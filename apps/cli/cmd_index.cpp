@@ -42,8 +42,7 @@ int run_index(const IndexArgs& a) {
     auto params = a.approx;
     params.threads = a.threads;
     TerminalProgress progress;
-    const auto reports =
-        index::add_sparse_approx(a.index, params, a.quiet ? nullptr : &progress);
+    const auto reports = index::add_sparse_approx(a.index, params, a.quiet ? nullptr : &progress);
     for (const auto& r : reports) {
       if (a.json) {
         fmt::print("{{\"sparse_approx\": {{\"seconds\": {}, \"bytes\": {}, \"blocks\": {}}}}}\n",
@@ -69,8 +68,7 @@ int run_index(const IndexArgs& a) {
         a.sparse, index::parse_impact_quantization(a.impact_quantization), a.impact_scale};
   }
   if (a.sparse_approx) {
-    if (a.sparse.empty())
-      fail(ErrorKind::invalid_argument, "--sparse-approx needs --sparse FILE");
+    if (a.sparse.empty()) fail(ErrorKind::invalid_argument, "--sparse-approx needs --sparse FILE");
     options.sparse_approx = a.approx;
   }
   a.dense.apply(options);  // after the sparse field: a dense-only index has neither
@@ -151,8 +149,7 @@ void add_index_command(CLI::App& app, Action& run) {
   cmd->add_option("--summary-energy", args->approx.summary_energy,
                   "--sparse-approx: fraction of a block summary's mass kept (1 = full)")
       ->capture_default_str();
-  cmd->add_option("--approx-seed", args->approx.seed,
-                  "--sparse-approx: seed of the clustering")
+  cmd->add_option("--approx-seed", args->approx.seed, "--sparse-approx: seed of the clustering")
       ->capture_default_str();
   cmd->add_option("--index", args->index, "Index directory to create")->required();
   cmd->add_option("--fields", args->fields,

@@ -15,7 +15,8 @@ Timings are noisy on a shared machine; all systems run in the same session, one 
 Usage (see bench/README.md and docs/sparse.md):
   /usr/bin/python3 bench/macro/sparse_vs_lucene.py --name syn1M --vectors /tmp/pc/syn1M.splade.jsonl \
       --queries ../shared/data/msmarco-passage-topics-qrels/topics.msmarco-passage.dev-subset.splade-pp-ed.tsv.gz \
-      --max-queries 1000 --builds 2000:0.1:0.4 --sweep 3:0.9,5:0.9
+      --max-queries 300 --builds 2000:0.1:0.4 --sweep 3:0.9,5:0.9
+  (docs/sparse.md, "Benchmark", has the variant that reuses an index and its approximate index)
 Prints a markdown table and writes the JSON to --out (default bench/results/sparse_vs_lucene.<name>.json).
 """
 import argparse
@@ -112,6 +113,9 @@ def main():
     ap.add_argument("--in-memory", action="store_true",
                     help="build each approximate index in the search process (from --tandem-index or the "
                          "index built here) instead of `tandem index --sparse-approx` (saves re-indexing)")
+    ap.add_argument("--approx-from-index", default=None, metavar="BUILD_JSON",
+                    help="--tandem-index already holds a persisted approximate index (tandem index "
+                         "--approx-only ... --json, whose output line is this file): sweep it, no --builds")
     ap.add_argument("--keep-approx-indexes", action="store_true", help="keep the indexes built per --builds setting")
     ap.add_argument("--tandem-index", default=None, help="reuse this tandem index (built from --vectors)")
     ap.add_argument("--lucene-index", default=None, help="reuse this Lucene -impact index (built from --vectors)")
@@ -146,7 +150,9 @@ def main():
     idx = a.tandem_index or os.path.join(work, "tandem-index")
     if a.tandem_index:
         info, _, _ = run([a.tandem, "info", "--index", idx, "--json"])
-        res["tandem_index"] = {"bytes": dir_bytes(idx), "reused": True, "info": json.loads(info)}
+        seismic = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(idx) for f in fs
+                      if f == "vector.seismic")
+        res["tandem_index"] = {"bytes": dir_bytes(idx) - seismic, "reused": True, "info": json.loads(info)}
     else:
         out, secs, rss = timed([a.tandem, "index", "--sparse", a.vectors, "--index", idx, "--no-store",
                                 "--overwrite", "--json", "--threads", str(a.threads)])
@@ -197,13 +203,25 @@ def main():
     # (`tandem index --sparse-approx`), then one search process sweeping the query settings.
     res["approx"] = []
     res["approx_builds"] = []
+    if a.approx_from_index:
+        info, _, _ = run([a.tandem, "info", "--index", idx, "--json"])
+        seg = json.loads(info)["segments"][0]["sparse_approx"]
+        with open(a.approx_from_index) as f:
+            built = json.loads(f.read().strip().splitlines()[-1])["sparse_approx"]
+        a.builds = f"{seg['n_postings']}:{seg['centroid_fraction']}:{seg['summary_energy']}"
     for build in a.builds.split(","):
         n_postings, fraction, energy = build.split(":")
         arun = os.path.join(work, f"approx.{build.replace(':', '_')}.run")
         astats = arun.replace(".run", ".stats.json")
         build_args = ["--n-postings", n_postings, "--centroid-fraction", fraction, "--summary-energy", energy]
         entry = {"n_postings": int(n_postings), "centroid_fraction": float(fraction), "summary_energy": float(energy)}
-        if a.in_memory:
+        if a.approx_from_index:
+            aidx = idx
+            extra = []
+            entry.update({"approx_seconds": built["seconds"], "approx_bytes": built["bytes"],
+                          "blocks": built["blocks"], "index_seconds": float("nan"),
+                          "peak_rss": 0, "note": "built by tandem index --approx-only before this run"})
+        elif a.in_memory:
             aidx = idx
             extra = build_args + ["--build-threads", str(a.threads)]
         else:
@@ -234,8 +252,17 @@ def main():
             first = res["approx"][-1]["stats"]["settings"]["build"]
             entry.update({"approx_seconds": first["build_seconds"], "memory_bytes": first["memory_bytes"],
                           "blocks": first["blocks"], "peak_rss": rss})
-        elif not a.keep_approx_indexes:
+        elif not a.keep_approx_indexes and aidx != idx:  # only the indexes built here
             shutil.rmtree(aidx, ignore_errors=True)
+    # tandem exact once more after the approximate sweep (the machine's load drifts).
+    algorithm = a.algorithms.split(",")[0]
+    stats = os.path.join(work, f"exact.{algorithm}.after.stats.json")
+    timed([a.tandem, "search", "--index", idx, "--retriever", "impact", "--queries", qfile,
+           "--run", os.path.join(work, "exact.after.run"), "--stats", stats, "--k", str(a.k),
+           "--threads", "1", "--algorithm", algorithm, "-q"])
+    with open(stats) as f:
+        res["tandem_exact_after_approx"] = {"algorithm": algorithm, "stats": json.load(f)}
+
     out_path = a.out or os.path.join(ROOT, "bench", "results", f"sparse_vs_lucene.{a.name}.json")
     with open(out_path, "w") as f:
         json.dump(res, f, indent=2)
@@ -268,6 +295,12 @@ def print_table(res):
               f"query_cut {r['query_cut']}, heap_factor {r['heap_factor']} | "
               f"{r['acc']:.3f} | {l['mean'] / 1000:.2f} | {l['p50'] / 1000:.2f} | {l['p99'] / 1000:.2f} | "
               f"{ex['mean'] / l['mean']:.1f}x | {(lmean / l['mean']) if lmean else nan:.1f}x |")
+    after = res.get("tandem_exact_after_approx")
+    if after:
+        l = after["stats"]["latency_us"]
+        print(f"| tandem exact, again after the sweep | impact, {after['algorithm']} | 1.000 | {l['mean'] / 1000:.2f} | "
+              f"{l['p50'] / 1000:.2f} | {l['p99'] / 1000:.2f} | {ex['mean'] / l['mean']:.2f}x | "
+              f"{(lmean / l['mean']) if lmean else nan:.1f}x |")
     print(f"\n(exact / this: against the fastest exact algorithm, {res['tandem_exact']['algorithm']})")
     print("\n| build | seconds | size | peak RSS |")
     print("| --- | ---: | ---: | ---: |")
@@ -279,7 +312,10 @@ def print_table(res):
     for b in res["approx_builds"]:
         name = (f"approximate index (n_postings {b['n_postings']}, fraction {b['centroid_fraction']}, "
                 f"alpha {b['summary_energy']})")
-        if "approx_bytes" in b:
+        if "note" in b:
+            print(f"| {name}, tandem index --approx-only | {b['approx_seconds']:.1f} | "
+                  f"vector.seismic {b['approx_bytes'] / 2**20:.0f} MiB | search {b['search_peak_rss'] / 2**30:.2f} GiB |")
+        elif "approx_bytes" in b:
             print(f"| tandem index --sparse-approx, {name}: whole / approximate part | {b['index_seconds']:.1f} / "
                   f"{b['approx_seconds']:.1f} | vector.seismic {b['approx_bytes'] / 2**20:.0f} MiB | "
                   f"{b['peak_rss'] / 2**30:.2f} GiB (search {b['search_peak_rss'] / 2**30:.2f} GiB) |")

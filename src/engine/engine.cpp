@@ -10,9 +10,9 @@
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
-#include "tandem/io/text_file_writer.hpp"
 #include "tandem/index/segment_files.hpp"
 #include "tandem/index/sparse_field.hpp"
+#include "tandem/io/text_file_writer.hpp"
 #include "tandem/sparse/approx/seismic_index.hpp"
 
 namespace tandem::engine {

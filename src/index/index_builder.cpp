@@ -580,7 +580,8 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
          "give a corpus, sparse vectors, dense vectors, or a combination");
   }
   if (options.sparse_approx && !options.sparse)
-    fail(ErrorKind::invalid_argument, "an approximate sparse index needs a sparse field (--sparse)");
+    fail(ErrorKind::invalid_argument,
+         "an approximate sparse index needs a sparse field (--sparse)");
   if (!options.dense_vectors.empty() && !options.settings.dense)
     fail(ErrorKind::invalid_argument, "dense vectors need dense settings (a metric)");
   if (dense_only && options.settings.layout != FieldLayout::none)

@@ -49,8 +49,8 @@ void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs,
   for (DocId d = 0; d < num_docs; ++d) {
     if (freq_sums[d] != lengths[d]) {
       fail(ErrorKind::corruption,
-           "{}: document {} has {} term occurrences (or postings) in the lists but length {}", where, d,
-           freq_sums[d], lengths[d]);
+           "{}: document {} has {} term occurrences (or postings) in the lists but length {}",
+           where, d, freq_sums[d], lengths[d]);
     }
   }
 }

@@ -43,13 +43,12 @@ SparseApproxReport write_sparse_approx(const std::filesystem::path& segment_dir,
                                        const sparse::approx::SeismicBuildParams& params,
                                        ProgressSink* progress) {
   const auto start = std::chrono::steady_clock::now();
-  const auto index = sparse::approx::SeismicIndex::build(read_forward_vectors(field, num_docs),
-                                                         params, progress);
+  const auto index =
+      sparse::approx::SeismicIndex::build(read_forward_vectors(field, num_docs), params, progress);
   const auto path = segment_files::sparse_approx(segment_dir);
   index.write(path);
   SparseApproxReport r;
-  r.build_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.blocks = index.num_blocks();
   r.postings = index.num_postings();
   r.summary_entries = index.num_summary_entries();

@@ -6,7 +6,6 @@
 #include "tandem/index/segment_files.hpp"
 #include "tandem/index/sparse_approx.hpp"
 
-
 namespace tandem::pipeline {
 
 ApproxRetriever::ApproxRetriever(const std::shared_ptr<const index::IndexReader>& index,

@@ -83,13 +83,12 @@ TEST(SparseApproxCli, PersistedIndexIsUsedVerifiedAndDescribed) {
 
   // Pruning off at build (above) and at search: the same run as the exact impact search.
   r = run_command(tandem() + " search --index " + quote(idx) + " --retriever impact --queries " +
-                  quote(dir / "queries.tsv") + " --run " + quote(dir / "exact.run") +
-                  " --k 10 -q");
+                  quote(dir / "queries.tsv") + " --run " + quote(dir / "exact.run") + " --k 10 -q");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run_command(tandem() + " search --index " + quote(idx) +
                   " --retriever sparse-approx --query-cut 0 --heap-factor 1 --queries " +
-                  quote(dir / "queries.tsv") + " --run " + quote(dir / "approx.run") +
-                  " --stats " + quote(dir / "approx.stats") + " --k 10 -q");
+                  quote(dir / "queries.tsv") + " --run " + quote(dir / "approx.run") + " --stats " +
+                  quote(dir / "approx.stats") + " --k 10 -q");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string exact = test::read_file(dir / "exact.run");
   ASSERT_FALSE(exact.empty());
@@ -97,7 +96,8 @@ TEST(SparseApproxCli, PersistedIndexIsUsedVerifiedAndDescribed) {
   const auto strip_tags = [](const std::string& run) {
     std::istringstream in(run);
     std::string out;
-    for (std::string qid, q0, doc, rank, score, tag; in >> qid >> q0 >> doc >> rank >> score >> tag;)
+    for (std::string qid, q0, doc, rank, score, tag;
+         in >> qid >> q0 >> doc >> rank >> score >> tag;)
       out += qid + " " + doc + " " + rank + " " + score + "\n";
     return out;
   };

@@ -204,8 +204,8 @@ void check_case(Shape shape, std::uint64_t seed) {
   ASSERT_EQ(run_approx(exact_index, c, approx::SeismicSearchParams::exact()), expected)
       << "approximate index with pruning off";
   // Written and memory-mapped again, it answers the same.
-  const std::filesystem::path file = std::filesystem::path(::testing::TempDir()) /
-                                     ("exact-" + std::to_string(seed) + ".seismic");
+  const std::filesystem::path file =
+      std::filesystem::path(::testing::TempDir()) / ("exact-" + std::to_string(seed) + ".seismic");
   exact_index.write(file);
   const auto mapped = approx::SeismicIndex::open(file, c.forward.num_docs(), c.forward.num_terms);
   ASSERT_TRUE(mapped.mapped());
@@ -229,8 +229,8 @@ void check_pruned(Shape shape, std::uint64_t seed, double& overlap, double& tota
   const auto got = run_approx(index, c, approx::SeismicSearchParams{});
   ASSERT_LE(got.size(), c.k);
   // The persisted copy gives the same hits.
-  const std::filesystem::path file = std::filesystem::path(::testing::TempDir()) /
-                                     ("pruned-" + std::to_string(seed) + ".seismic");
+  const std::filesystem::path file =
+      std::filesystem::path(::testing::TempDir()) / ("pruned-" + std::to_string(seed) + ".seismic");
   index.write(file);
   ASSERT_EQ(run_approx(approx::SeismicIndex::open(file), c, approx::SeismicSearchParams{}), got);
   std::filesystem::remove(file);

@@ -58,8 +58,7 @@ void check_offsets(const io::ByteView& view, std::span<const std::uint64_t> offs
   if (offsets.empty() || offsets.front() != 0 || offsets.back() != total)
     view.corrupt(fmt::format("{} do not run from 0 to {}", what, total));
   for (std::size_t i = 1; i < offsets.size(); ++i) {
-    if (offsets[i] < offsets[i - 1])
-      view.corrupt(fmt::format("{} decrease at entry {}", what, i));
+    if (offsets[i] < offsets[i - 1]) view.corrupt(fmt::format("{} decrease at entry {}", what, i));
   }
 }
 
@@ -144,9 +143,9 @@ SeismicIndex SeismicIndex::open(const std::filesystem::path& path, std::uint32_t
          path.string(), h.layout_version, kSeismicLayoutVersion);
   }
   if ((num_docs != 0 && h.num_docs != num_docs) || (num_terms != 0 && h.num_terms != num_terms)) {
-    view.corrupt(fmt::format(
-        "built for {} documents and {} terms, the segment's sparse field has {} and {}",
-        h.num_docs, h.num_terms, num_docs, num_terms));
+    view.corrupt(
+        fmt::format("built for {} documents and {} terms, the segment's sparse field has {} and {}",
+                    h.num_docs, h.num_terms, num_docs, num_terms));
   }
   if (h.flags > 1) view.corrupt("unknown flags");
   SeismicArrays a;
@@ -227,8 +226,8 @@ void SeismicIndex::verify(const std::filesystem::path& path, std::uint32_t num_d
         const auto begin = a.doc_terms.begin() + static_cast<std::ptrdiff_t>(a.doc_starts[d]);
         const auto end = a.doc_terms.begin() + static_cast<std::ptrdiff_t>(a.doc_starts[d + 1]);
         if (!std::binary_search(begin, end, t))
-          corrupt(fmt::format("block {} of list {} holds document {}, which lacks the term", b,
-                              t, d));
+          corrupt(
+              fmt::format("block {} of list {} holds document {}, which lacks the term", b, t, d));
       }
     }
   }

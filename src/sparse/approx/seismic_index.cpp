@@ -3,14 +3,15 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <mutex>
 #include <bit>
 #include <cmath>
+#include <mutex>
 #include <numeric>
 #include <random>
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
+
 #include "seismic_storage.hpp"
 
 namespace tandem::sparse::approx {
@@ -76,7 +77,7 @@ struct BuildScratch {
   std::vector<float> max_value;
   std::vector<std::uint32_t> slot_begin;  // centroid map: first triple of a term + 1, 0 = none
   std::vector<TermId> touched;
-  std::vector<std::uint8_t> codes;  // per touched term
+  std::vector<std::uint8_t> codes;                                // per touched term
   std::vector<std::tuple<TermId, std::uint32_t, float>> triples;  // (term, centroid, value)
   std::vector<float> acc;
   std::vector<std::uint32_t> hit;
@@ -203,8 +204,7 @@ std::vector<std::uint32_t> cluster(const Signatures& sig, TermId list_term,
 }
 
 ListBuild build_list(const ForwardVectors& f, const Signatures& sig, TermId term,
-                     std::vector<Posting> list, const SeismicBuildParams& params,
-                     BuildScratch& s) {
+                     std::vector<Posting> list, const SeismicBuildParams& params, BuildScratch& s) {
   ListBuild out;
   if (list.empty()) return out;
   if (params.n_postings > 0 && list.size() > params.n_postings) {
@@ -355,8 +355,8 @@ void SeismicIndex::score_block(std::uint64_t block, TopK& top, SeismicScratch& s
     double sum[4] = {0, 0, 0, 0};
     std::uint64_t p = begin;
     const auto product = [&](std::uint64_t at) {
-      const float v = FloatImpacts ? std::bit_cast<float>(impacts[at])
-                                   : static_cast<float>(impacts[at]);
+      const float v =
+          FloatImpacts ? std::bit_cast<float>(impacts[at]) : static_cast<float>(impacts[at]);
       return static_cast<double>(qw[terms[at]] * v);
     };
     for (; p + 4 <= end; p += 4) {

@@ -61,11 +61,11 @@ struct SeismicQueryTerm {
 /// Per-thread reusable state of a search; sized on first use.
 class SeismicScratch {
  public:
-  std::vector<float> query_weight;      // per TermId; 0 for terms not in the query
-  std::vector<std::uint64_t> visited;   // bitset over DocIds; cleared after every query
-  std::vector<DocId> visited_docs;      // the DocIds set in `visited`
-  std::vector<double> block_bound;      // per block of the list being visited
-  std::vector<SeismicQueryTerm> sorted; // the query by TermId
+  std::vector<float> query_weight;       // per TermId; 0 for terms not in the query
+  std::vector<std::uint64_t> visited;    // bitset over DocIds; cleared after every query
+  std::vector<DocId> visited_docs;       // the DocIds set in `visited`
+  std::vector<double> block_bound;       // per block of the list being visited
+  std::vector<SeismicQueryTerm> sorted;  // the query by TermId
   std::vector<std::uint32_t> cut;
   std::uint64_t documents_scored = 0;
   std::uint64_t blocks_evaluated = 0;
