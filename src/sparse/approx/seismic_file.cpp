@@ -2,6 +2,7 @@
 // envelope (io/file_format.hpp) around a fixed header and the arrays of SeismicArrays, each at an
 // 8-byte-aligned offset, memory-mapped at open.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <memory>
 
@@ -76,6 +77,12 @@ void check_structure(const io::ByteView& view, const SeismicArrays& a) {
   };
   if (!a.doc_terms.empty() && max_of(a.doc_terms) >= a.num_terms)
     view.corrupt("a document component's term is out of range");
+  if (a.float_impacts) {
+    for (const std::uint32_t bits : a.doc_impacts) {
+      const float v = std::bit_cast<float>(bits);
+      if (!(v > 0) || !std::isfinite(v)) view.corrupt("a float impact is not positive and finite");
+    }
+  }
   if (!a.block_docs.empty() && max_of(a.block_docs) >= a.num_docs)
     view.corrupt("a block's document is out of range");
   if (!a.component_terms.empty() && max_of(a.component_terms) >= a.num_terms)
