@@ -5,6 +5,8 @@
 #include <span>
 #include <vector>
 
+#include <malloc.h>
+
 #include "tandem/sparse/approx/seismic_index.hpp"
 
 namespace tandem::sparse::approx {
@@ -45,6 +47,7 @@ struct SeismicStorage {
     component_starts.reserve(comps + 1);
     entry_blocks.reserve(entries);
     entry_codes.reserve(entries);
+    std::size_t copied = 0;
     for (auto& l : lists) {
       for (const std::uint32_t n : l.block_doc_counts)
         block_doc_starts.push_back(block_doc_starts.back() + n);
@@ -59,7 +62,11 @@ struct SeismicStorage {
       list_blocks.push_back(block_steps.size());
       list_components.push_back(component_terms.size());
       l = {};
+      // The lists' many small blocks do not go back to the system by themselves: without this
+      // the lists and the concatenated arrays would be held together at the peak.
+      if (++copied % 1024 == 0) malloc_trim(0);
     }
+    malloc_trim(0);
   }
 
   SeismicArrays arrays() const {
