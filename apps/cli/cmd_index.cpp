@@ -5,6 +5,7 @@
 
 #include "tandem/core/error.hpp"
 #include "tandem/engine/engine.hpp"
+#include "tandem/index/sparse_approx.hpp"
 
 #include "analyzer_options.hpp"
 #include "commands.hpp"
@@ -33,9 +34,29 @@ struct IndexArgs {
   std::string multivec;
   std::string multivec_offsets;
   std::string multivec_encoding = "f32";
+  bool sparse_approx = false;
+  bool approx_only = false;
+  sparse::approx::SeismicBuildParams approx;
 };
 
 int run_index(const IndexArgs& a) {
+  if (a.approx_only) {
+    // Only the approximate index of an existing index's segments.
+    auto params = a.approx;
+    params.threads = a.threads;
+    TerminalProgress progress;
+    const auto reports = index::add_sparse_approx(a.index, params, a.quiet ? nullptr : &progress);
+    for (const auto& r : reports) {
+      if (a.json) {
+        fmt::print("{{\"sparse_approx\": {{\"seconds\": {}, \"bytes\": {}, \"blocks\": {}}}}}\n",
+                   r.build_seconds, r.bytes, r.blocks);
+      } else if (!a.quiet) {
+        fmt::print("approximate index: {} blocks, {:.1f} MB, built in {:.1f} s\n", r.blocks,
+                   static_cast<double>(r.bytes) / (1 << 20), r.build_seconds);
+      }
+    }
+    return 0;
+  }
   index::BuildOptions options;
   options.corpus = a.corpus;
   options.index_dir = a.index;
@@ -48,6 +69,10 @@ int run_index(const IndexArgs& a) {
   if (!a.sparse.empty()) {
     options.sparse = index::SparseFieldOptions{
         a.sparse, index::parse_impact_quantization(a.impact_quantization), a.impact_scale};
+  }
+  if (a.sparse_approx) {
+    if (a.sparse.empty()) fail(ErrorKind::invalid_argument, "--sparse-approx needs --sparse FILE");
+    options.sparse_approx = a.approx;
   }
   a.dense.apply(options);  // after the sparse field: a dense-only index has neither
   if (!a.multivec.empty()) {
@@ -82,6 +107,10 @@ int run_index(const IndexArgs& a) {
   if (r.multivec_docs > 0)
     fmt::print("  multi-vector field: {} documents, {} token vectors\n", r.multivec_docs,
                r.multivec_tokens);
+  if (r.sparse_approx_bytes > 0)
+    fmt::print("  approximate index: {} blocks, {:.1f} MB, built in {:.1f} s\n",
+               r.sparse_approx_blocks, static_cast<double>(r.sparse_approx_bytes) / (1 << 20),
+               r.sparse_approx_seconds);
   if (r.empty_documents > 0)
     fmt::print("  {} documents have no indexed terms (kept, match nothing)\n", r.empty_documents);
   if (r.skipped_lines + r.skipped_duplicates > 0) {
@@ -116,6 +145,23 @@ void add_index_command(CLI::App& app, Action& run) {
       ->capture_default_str();
   cmd->add_option("--impact-scale", args->impact_scale,
                   "integer quantisation: impact = round(weight x scale)")
+      ->capture_default_str();
+  cmd->add_flag("--sparse-approx", args->sparse_approx,
+                "Also build the sparse field's approximate (Seismic-style) index and keep it in "
+                "the segment, for `tandem search --retriever sparse-approx` (docs/sparse.md)");
+  cmd->add_flag("--approx-only", args->approx_only,
+                "Build (or rebuild) only the approximate index of the existing index --index "
+                "(every segment with a sparse field), with the --n-postings/... options below");
+  cmd->add_option("--n-postings", args->approx.n_postings,
+                  "--sparse-approx: postings kept per list (0 = all)")
+      ->capture_default_str();
+  cmd->add_option("--centroid-fraction", args->approx.centroid_fraction,
+                  "--sparse-approx: blocks per list as a fraction of its kept postings")
+      ->capture_default_str();
+  cmd->add_option("--summary-energy", args->approx.summary_energy,
+                  "--sparse-approx: fraction of a block summary's mass kept (1 = full)")
+      ->capture_default_str();
+  cmd->add_option("--approx-seed", args->approx.seed, "--sparse-approx: seed of the clustering")
       ->capture_default_str();
   cmd->add_option("--index", args->index, "Index directory to create")->required();
   cmd->add_option("--fields", args->fields,

@@ -50,6 +50,34 @@ int run_info(const InfoArgs& a) {
         f["avgdl"].get<double>(), terms, postings,
         postings > 0 ? static_cast<double>(bytes) / static_cast<double>(postings) : 0.0);
   }
+  // The sparse field and its approximate index, per segment.
+  for (const auto& s : j["segments"]) {
+    if (!s.contains("sparse")) continue;
+    const auto& f = s["fields"]["vector"];
+    const auto docs = f["doc_count"].get<std::uint64_t>();
+    const auto postings = f["postings"].get<std::uint64_t>();
+    fmt::print(
+        "sparse     {}: {} documents with a vector, {} dimensions, {} non-zeros (avg {:.1f}), "
+        "{:.2f} bytes/posting, impacts {} (scale {})\n",
+        s["name"].get<std::string>(), docs, f["terms"].get<std::uint64_t>(), postings,
+        docs > 0 ? static_cast<double>(postings) / static_cast<double>(docs) : 0.0,
+        f["bytes_per_posting"].get<double>(), s["sparse"]["quantization"].get<std::string>(),
+        s["sparse"]["impact_scale"].get<double>());
+    if (s.contains("sparse_approx")) {
+      const auto& approx = s["sparse_approx"];
+      fmt::print(
+          "approx     {}: {} ({:.1f} MB, layout {}): n_postings {}, centroid_fraction {}, "
+          "summary_energy {}, {} blocks, {} postings, {} summary entries\n",
+          s["name"].get<std::string>(), approx["file"].get<std::string>(),
+          approx["bytes"].get<double>() / (1 << 20), approx["layout_version"].get<int>(),
+          approx["n_postings"].get<std::uint64_t>(), approx["centroid_fraction"].get<double>(),
+          approx["summary_energy"].get<double>(), approx["blocks"].get<std::uint64_t>(),
+          approx["postings"].get<std::uint64_t>(), approx["summary_entries"].get<std::uint64_t>());
+    } else {
+      fmt::print("approx     {}: none (tandem index --sparse-approx builds one)\n",
+                 s["name"].get<std::string>());
+    }
+  }
   return 0;
 }
 

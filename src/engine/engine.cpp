@@ -12,8 +12,11 @@
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
+#include "tandem/index/segment_files.hpp"
+#include "tandem/index/sparse_field.hpp"
 #include "tandem/io/text_file_writer.hpp"
 #include "tandem/multi/multi_vector_input.hpp"
+#include "tandem/sparse/approx/seismic_index.hpp"
 
 namespace tandem::engine {
 
@@ -45,13 +48,21 @@ std::string to_json(const index::BuildReport& r) {
       {"write_seconds", r.write_seconds},
       {"seconds", r.read_seconds + r.write_seconds},
   };
+  json out = j;
+  if (r.sparse_postings > 0) {
+    out["sparse_postings"] = r.sparse_postings;
+    out["sparse_terms"] = r.sparse_terms;
+  }
+  if (r.sparse_approx_bytes > 0) {
+    out["sparse_approx"] = {{"seconds", r.sparse_approx_seconds},
+                            {"bytes", r.sparse_approx_bytes},
+                            {"blocks", r.sparse_approx_blocks}};
+  }
   if (r.multivec_docs > 0) {
-    json out = j;
     out["multivec_docs"] = r.multivec_docs;
     out["multivec_tokens"] = r.multivec_tokens;
-    return out.dump();
   }
-  return j.dump();
+  return out.dump();
 }
 
 index::AddReport add_documents(const index::AddOptions& options, ProgressSink* progress) {
@@ -133,6 +144,29 @@ std::string Index::info_json() const {
                         {"bytes", bytes},
                         {"fields", fields}});
     if (seg->dense() != nullptr) segments.back()["dense_vectors"] = seg->dense()->vectors().rows();
+    const auto seg_dir = r.dir() / seg->info().name;
+    if (seg->info().fields.contains(std::string(index::kSparseField))) {
+      const auto sparse = index::SparseFieldFiles::open(seg_dir);
+      if (sparse) {
+        segments.back()["sparse"] = {
+            {"quantization", std::string(index::to_string(sparse->meta.quantization))},
+            {"impact_scale", sparse->meta.impact_scale}};
+      }
+    }
+    const auto approx_path = index::segment_files::sparse_approx(seg_dir);
+    if (std::filesystem::exists(approx_path)) {
+      const auto a = sparse::approx::SeismicIndex::describe(approx_path);
+      segments.back()["sparse_approx"] = {{"file", approx_path.filename().string()},
+                                          {"bytes", a.bytes},
+                                          {"layout_version", a.layout_version},
+                                          {"n_postings", a.params.n_postings},
+                                          {"centroid_fraction", a.params.centroid_fraction},
+                                          {"summary_energy", a.params.summary_energy},
+                                          {"seed", a.params.seed},
+                                          {"blocks", a.blocks},
+                                          {"postings", a.block_postings},
+                                          {"summary_entries", a.summary_entries}};
+    }
   }
   json fields = json::object();
   for (std::size_t f = 0; f < r.field_names().size(); ++f) {

@@ -33,7 +33,8 @@ struct SparseSearcher::Impl {
   std::optional<encode::IdfQueryEncoder> encoder;
 };
 
-SparseSearcher::SparseSearcher(const Index& index, SparseSearchOptions options, ProgressSink*)
+SparseSearcher::SparseSearcher(const Index& index, SparseSearchOptions options,
+                               ProgressSink* progress)
     : index_(index), options_(std::move(options)), impl_(std::make_unique<Impl>()) {
   if (options_.k == 0) fail(ErrorKind::invalid_argument, "k must be at least 1");
   if (options_.k > 1'000'000)
@@ -45,7 +46,7 @@ SparseSearcher::SparseSearcher(const Index& index, SparseSearchOptions options, 
   } else {
     if (!(options_.approx.heap_factor > 0) || !std::isfinite(options_.approx.heap_factor))
       fail(ErrorKind::invalid_argument, "heap_factor must be > 0");
-    impl_->approx.emplace(index.shared_reader(), options_.build);
+    impl_->approx.emplace(index.shared_reader(), options_.build, progress);
   }
 }
 
@@ -148,7 +149,8 @@ std::string SparseSearcher::settings_json(const sparse::approx::SeismicSearchPar
   };
   if (impl_->exact) j["algorithm"] = std::string(sparse::to_string(options_.impact.algorithm));
   if (impl_->approx) {
-    const auto& b = options_.build;
+    const auto& a = *impl_->approx;
+    const auto b = a.persisted_params().value_or(options_.build);
     j["build"] = {{"n_postings", b.n_postings},
                   {"centroid_fraction", b.centroid_fraction},
                   {"summary_energy", b.summary_energy},
@@ -156,7 +158,16 @@ std::string SparseSearcher::settings_json(const sparse::approx::SeismicSearchPar
                   {"build_seconds", impl_->approx->build_seconds()},
                   {"memory_bytes", impl_->approx->memory_bytes()},
                   {"blocks", impl_->approx->num_blocks()},
-                  {"postings", impl_->approx->num_postings()}};
+                  {"postings", impl_->approx->num_postings()},
+                  {"summary_entries", a.num_summary_entries()},
+                  {"persisted_segments", a.persisted_segments()},
+                  {"built_segments", a.built_segments()}};
+    if (a.built_segments() > 0) {
+      j["note"] = fmt::format(
+          "{} segment(s) have no persisted approximate index (tandem index --sparse-approx): "
+          "built in memory at open",
+          a.built_segments());
+    }
     j["query_cut"] = approx_params.query_cut;
     j["heap_factor"] = approx_params.heap_factor;
   }

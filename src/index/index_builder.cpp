@@ -15,6 +15,7 @@
 #include "tandem/index/id_table.hpp"
 #include "tandem/index/inverted_field.hpp"
 #include "tandem/index/segment_files.hpp"
+#include "tandem/index/sparse_approx.hpp"
 #include "tandem/index/term_interner.hpp"
 #include "tandem/index/write_lock.hpp"
 #include "tandem/io/line_reader.hpp"
@@ -581,6 +582,16 @@ SegmentInfo build_segment(const BuildOptions& options, IndexSettings& settings,
     report.sparse_postings = info.num_postings;
     report.sparse_terms = info.num_terms;
     segment.fields[std::string(kSparseField)] = info;
+    if (options.sparse_approx) {
+      auto params = *options.sparse_approx;
+      params.threads = threads;
+      const auto field = SparseFieldFiles::open(segment_dir);
+      const SparseApproxReport r = write_sparse_approx(
+          segment_dir, *field, static_cast<std::uint32_t>(ids.size()), params, progress);
+      report.sparse_approx_seconds = r.build_seconds;
+      report.sparse_approx_bytes = r.bytes;
+      report.sparse_approx_blocks = r.blocks;
+    }
   }
   report.empty_documents =
       fields.empty()
@@ -613,6 +624,9 @@ BuildReport build_index(const BuildOptions& options, ProgressSink* progress) {
     fail(ErrorKind::invalid_argument,
          "give a corpus, sparse vectors, dense vectors, or a combination");
   }
+  if (options.sparse_approx && !options.sparse)
+    fail(ErrorKind::invalid_argument,
+         "an approximate sparse index needs a sparse field (--sparse)");
   if (!options.dense_vectors.empty() && !options.settings.dense)
     fail(ErrorKind::invalid_argument, "dense vectors need dense settings (a metric)");
   if (dense_only && options.settings.layout != FieldLayout::none)

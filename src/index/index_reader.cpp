@@ -4,6 +4,8 @@
 
 #include "tandem/core/error.hpp"
 #include "tandem/index/segment_files.hpp"
+#include "tandem/index/sparse_field.hpp"
+#include "tandem/sparse/approx/seismic_index.hpp"
 
 namespace tandem::index {
 
@@ -11,7 +13,7 @@ namespace fs = std::filesystem;
 
 // Implemented in segment_verify.cpp: decodes every posting list of a field.
 void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs,
-                           const std::string& where);
+                           const std::string& where, bool lengths_count_postings);
 
 SegmentReader::SegmentReader(const fs::path& index_dir, const SegmentInfo& info,
                              const IndexSettings& settings)
@@ -91,8 +93,26 @@ void SegmentReader::verify(ProgressSink* progress) const {
     field.postings.verify();
     field.terms.verify(field.postings.payload().size());
     field.lengths.verify();
-    verify_field_postings(field, info_.num_docs, info_.name + "/" + field_names_[f]);
+    verify_field_postings(field, info_.num_docs, info_.name + "/" + field_names_[f], false);
     if (progress != nullptr) progress->update("verifying " + info_.name, 3 + f, 3 + fields_.size());
+  }
+  if (info_.fields.contains(std::string(kSparseField))) {
+    // The sparse field: its lengths count each document's non-zeros; its approximate index, if
+    // built, must match it.
+    const TextFieldFiles field{
+        TermDictionary(segment_files::terms(dir_, kSparseField)),
+        io::CheckedFile(segment_files::postings(dir_, kSparseField), io::FileKind::postings),
+        DocLengthsFile(segment_files::lengths(dir_, kSparseField))};
+    field.postings.verify();
+    field.terms.verify(field.postings.payload().size());
+    field.lengths.verify();
+    verify_field_postings(field, info_.num_docs, info_.name + "/" + std::string(kSparseField),
+                          true);
+    const fs::path approx = segment_files::sparse_approx(dir_);
+    if (fs::exists(approx)) {
+      sparse::approx::SeismicIndex::verify(approx, info_.num_docs,
+                                           static_cast<std::uint32_t>(field.terms.size()));
+    }
   }
   if (dense_) dense_->verify(info_.num_docs);
   if (multivec_) multivec_->verify(info_.num_docs);

@@ -15,6 +15,7 @@
 #include "tandem/index/index_reader.hpp"
 #include "tandem/index/inverted_field.hpp"
 #include "tandem/index/segment_files.hpp"
+#include "tandem/index/sparse_approx.hpp"
 #include "tandem/index/sparse_field.hpp"
 #include "tandem/index/write_lock.hpp"
 #include "tandem/io/file_format.hpp"
@@ -239,6 +240,23 @@ void write_merged_dense(const IndexReader& reader, const std::vector<std::size_t
   info.dense_rows = row_doc.size();
 }
 
+// The build parameters of the approximate sparse index that the newest of `segments` (indexes
+// into reader's segments; all of them when empty) keeps, if any keeps one: adds and merges build
+// one for their new segment with the same parameters, so the index stays searchable with
+// --retriever sparse-approx without a rebuild at search time.
+std::optional<sparse::approx::SeismicBuildParams> kept_approx_params(
+    const IndexReader& reader, std::vector<std::size_t> segments = {}) {
+  if (segments.empty()) {
+    segments.resize(reader.segments().size());
+    std::iota(segments.begin(), segments.end(), 0);
+  }
+  for (auto it = segments.rbegin(); it != segments.rend(); ++it) {
+    const auto path = segment_files::sparse_approx(reader.dir() / reader.segments()[*it]->info().name);
+    if (fs::exists(path)) return sparse::approx::SeismicIndex::describe(path).params;
+  }
+  return std::nullopt;
+}
+
 // Writes the live documents of reader's segments `which` as one segment into `out_dir` (which
 // exists and is empty): DocIds in external-id order, posting lists re-encoded, so the files equal
 // a fresh build's of the same documents. Returns the info without its name.
@@ -306,7 +324,14 @@ SegmentInfo write_merged_segment(const IndexReader& reader, const std::vector<st
   step(hook, "merge sparse written");
   write_merged_dense(reader, which, live_rows(live), out_dir, threads, info);
   step(hook, "merge dense written");
-  // seismic: build the persisted approximate index here (from out_dir's sparse field, if any).
+  if (const auto params = kept_approx_params(reader, which)) {
+    if (const auto field = SparseFieldFiles::open(out_dir)) {
+      auto p = *params;
+      p.threads = threads;
+      write_sparse_approx(out_dir, *field, info.num_docs, p, nullptr);
+      step(hook, "merge approximate index written");
+    }
+  }
   io::sync_directory(out_dir);
   return info;
 }
@@ -466,7 +491,10 @@ AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
   build.skip_bad = options.skip_bad;
   build.batch_bytes = options.batch_bytes;
   build.sparse = options.sparse;
-  if (build.sparse) build.sparse->fixed = index_sparse_meta(*reader);
+  if (build.sparse) {
+    build.sparse->fixed = index_sparse_meta(*reader);
+    build.sparse_approx = kept_approx_params(*reader);
+  }
   build.dense_vectors = options.dense_vectors;
   build.dense_ids = options.dense_ids;
   SegmentInfo segment = build_segment(build, m.settings, files, out.path(), report.build, start,

@@ -9,8 +9,10 @@
 
 namespace tandem::index {
 
+// `lengths_count_postings`: a document's length is its number of postings (the sparse field)
+// rather than the sum of its frequencies (text fields).
 void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs,
-                           const std::string& where) {
+                           const std::string& where, bool lengths_count_postings) {
   const auto payload = field.postings.payload();
   const auto norms = field.lengths.view().norms;
   std::vector<std::uint64_t> freq_sums(num_docs, 0);
@@ -33,7 +35,7 @@ void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs,
     std::uint64_t docs = 0, total = 0;
     for (; cursor.docid() != kEndDoc; cursor.next()) {
       const std::uint32_t f = cursor.freq();
-      freq_sums[cursor.docid()] += f;
+      freq_sums[cursor.docid()] += lengths_count_postings ? 1 : f;
       total += f;
       ++docs;
     }
@@ -47,8 +49,8 @@ void verify_field_postings(const TextFieldFiles& field, std::uint32_t num_docs,
   for (DocId d = 0; d < num_docs; ++d) {
     if (freq_sums[d] != lengths[d]) {
       fail(ErrorKind::corruption,
-           "{}: document {} has {} term occurrences in the postings but length {}", where, d,
-           freq_sums[d], lengths[d]);
+           "{}: document {} has {} term occurrences (or postings) in the lists but length {}",
+           where, d, freq_sums[d], lengths[d]);
     }
   }
 }

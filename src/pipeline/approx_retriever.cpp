@@ -1,41 +1,16 @@
 #include "tandem/pipeline/approx_retriever.hpp"
 
 #include <chrono>
+#include <filesystem>
 
-#include "tandem/sparse/cursor/posting_cursor.hpp"
+#include "tandem/index/segment_files.hpp"
+#include "tandem/index/sparse_approx.hpp"
 
 namespace tandem::pipeline {
 
-sparse::approx::ForwardVectors read_forward_vectors(const index::SparseFieldFiles& field,
-                                                    std::uint32_t num_docs) {
-  sparse::approx::ForwardVectors f;
-  f.num_terms = static_cast<std::uint32_t>(field.terms.size());
-  f.float_impacts = field.meta.quantization == index::ImpactQuantization::float32;
-  f.doc_starts.assign(std::size_t{num_docs} + 1, 0);
-  const std::byte* base = field.postings.payload().data();
-  // Two passes over the lists: count per document, then place (terms ascending per document).
-  field.terms.for_each([&](TermId, std::string_view, const index::TermEntry& e) {
-    for (sparse::PostingCursor c(base + e.postings_offset, {e.doc_freq, e.total_freq});
-         c.docid() != kEndDoc; c.next())
-      ++f.doc_starts[c.docid() + 1];
-  });
-  for (std::size_t d = 0; d < num_docs; ++d) f.doc_starts[d + 1] += f.doc_starts[d];
-  f.terms.resize(f.doc_starts.back());
-  f.impacts.resize(f.doc_starts.back());
-  std::vector<std::uint64_t> at(f.doc_starts.begin(), f.doc_starts.end() - 1);
-  field.terms.for_each([&](TermId t, std::string_view, const index::TermEntry& e) {
-    for (sparse::PostingCursor c(base + e.postings_offset, {e.doc_freq, e.total_freq});
-         c.docid() != kEndDoc; c.next()) {
-      const std::uint64_t p = at[c.docid()]++;
-      f.terms[p] = t;
-      f.impacts[p] = c.freq();
-    }
-  });
-  return f;
-}
-
 ApproxRetriever::ApproxRetriever(const std::shared_ptr<const index::IndexReader>& index,
-                                 const sparse::approx::SeismicBuildParams& params)
+                                 const sparse::approx::SeismicBuildParams& params,
+                                 ProgressSink* progress)
     : index_(index), fields_(index, ImpactOptions{}) {
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t s = 0; s < index_->segments().size(); ++s) {
@@ -43,9 +18,19 @@ ApproxRetriever::ApproxRetriever(const std::shared_ptr<const index::IndexReader>
       segments_.push_back(nullptr);
       continue;
     }
-    segments_.push_back(
-        std::make_unique<sparse::approx::SeismicIndex>(sparse::approx::SeismicIndex::build(
-            read_forward_vectors(*fields_.field(s), index_->segments()[s]->num_docs()), params)));
+    const index::SegmentReader& seg = *index_->segments()[s];
+    const auto path = index::segment_files::sparse_approx(index_->dir() / seg.info().name);
+    const auto num_terms = static_cast<std::uint32_t>(fields_.field(s)->terms.size());
+    if (std::filesystem::exists(path)) {
+      segments_.push_back(std::make_unique<sparse::approx::SeismicIndex>(
+          sparse::approx::SeismicIndex::open(path, seg.num_docs(), num_terms)));
+      ++persisted_;
+    } else {
+      segments_.push_back(
+          std::make_unique<sparse::approx::SeismicIndex>(sparse::approx::SeismicIndex::build(
+              index::read_forward_vectors(*fields_.field(s), seg.num_docs()), params, progress)));
+      ++built_;
+    }
   }
   build_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -83,6 +68,19 @@ std::size_t ApproxRetriever::memory_bytes() const {
 std::uint64_t ApproxRetriever::num_blocks() const {
   std::uint64_t n = 0;
   for (const auto& s : segments_) n += s ? s->num_blocks() : 0;
+  return n;
+}
+
+std::optional<sparse::approx::SeismicBuildParams> ApproxRetriever::persisted_params() const {
+  for (const auto& s : segments_) {
+    if (s && s->mapped()) return s->build_params();
+  }
+  return std::nullopt;
+}
+
+std::uint64_t ApproxRetriever::num_summary_entries() const {
+  std::uint64_t n = 0;
+  for (const auto& s : segments_) n += s ? s->num_summary_entries() : 0;
   return n;
 }
 

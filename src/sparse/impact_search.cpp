@@ -3,12 +3,7 @@
 #include <cmath>
 
 #include "tandem/core/error.hpp"
-#include "tandem/sparse/query/block_max_maxscore.hpp"
-#include "tandem/sparse/query/block_max_wand.hpp"
-#include "tandem/sparse/query/exhaustive.hpp"
-#include "tandem/sparse/query/maxscore.hpp"
-#include "tandem/sparse/query/pruning.hpp"
-#include "tandem/sparse/query/wand.hpp"
+#include "tandem/sparse/query/dispatch.hpp"
 
 namespace tandem::sparse {
 namespace {
@@ -24,24 +19,7 @@ void run(QueryAlgorithm algorithm, std::vector<ScoredPostingCursor<S>>& cursors,
                          static_cast<std::uint32_t>(i));
   }
   const auto span = std::span<ScoredPostingCursor<S>>(cursors);
-  switch (algorithm) {
-    case QueryAlgorithm::exhaustive:
-      exhaustive_search(span, top, buf);
-      return;
-    case QueryAlgorithm::maxscore:
-      maxscore_search(span, top, buf);
-      return;
-    case QueryAlgorithm::wand:
-      wand_search(span, top, buf);
-      return;
-    case QueryAlgorithm::block_max_wand:
-      block_max_wand_search(span, top, buf);
-      return;
-    case QueryAlgorithm::block_max_maxscore:
-      block_max_maxscore_search(span, top, buf);
-      return;
-  }
-  fail(ErrorKind::invalid_argument, "unknown query algorithm {}", static_cast<int>(algorithm));
+  dispatch(algorithm, span, top, buf);
 }
 
 }  // namespace

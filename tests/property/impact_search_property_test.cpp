@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <filesystem>
 #include <random>
 #include <vector>
 
@@ -202,6 +203,17 @@ void check_case(Shape shape, std::uint64_t seed) {
   const auto exact_index = approx::SeismicIndex::build(c.forward, params);
   ASSERT_EQ(run_approx(exact_index, c, approx::SeismicSearchParams::exact()), expected)
       << "approximate index with pruning off";
+  // Written and memory-mapped again, it answers the same.
+  const std::filesystem::path file =
+      std::filesystem::path(::testing::TempDir()) / ("exact-" + std::to_string(seed) + ".seismic");
+  exact_index.write(file);
+  const auto mapped = approx::SeismicIndex::open(file, c.forward.num_docs(), c.forward.num_terms);
+  ASSERT_TRUE(mapped.mapped());
+  ASSERT_EQ(mapped.num_blocks(), exact_index.num_blocks());
+  ASSERT_EQ(run_approx(mapped, c, approx::SeismicSearchParams::exact()), expected)
+      << "persisted approximate index with pruning off";
+  approx::SeismicIndex::verify(file, c.forward.num_docs(), c.forward.num_terms);
+  std::filesystem::remove(file);
 }
 
 // Recall of the default (pruned) settings, and exact scores for what they return.
@@ -216,6 +228,12 @@ void check_pruned(Shape shape, std::uint64_t seed, double& overlap, double& tota
   const auto index = approx::SeismicIndex::build(c.forward, params);
   const auto got = run_approx(index, c, approx::SeismicSearchParams{});
   ASSERT_LE(got.size(), c.k);
+  // The persisted copy gives the same hits.
+  const std::filesystem::path file =
+      std::filesystem::path(::testing::TempDir()) / ("pruned-" + std::to_string(seed) + ".seismic");
+  index.write(file);
+  ASSERT_EQ(run_approx(approx::SeismicIndex::open(file), c, approx::SeismicSearchParams{}), got);
+  std::filesystem::remove(file);
   // Every returned score is the document's exact score.
   Case all = c;
   all.k = c.forward.num_docs();

@@ -11,6 +11,7 @@
 #include "tandem/core/progress.hpp"
 #include "tandem/index/manifest.hpp"
 #include "tandem/index/sparse_field.hpp"
+#include "tandem/sparse/approx/seismic_params.hpp"
 
 namespace tandem::index {
 
@@ -34,6 +35,9 @@ struct BuildOptions {
   /// must be a document of the corpus. The encoding comes from settings.multivec (default f32).
   std::filesystem::path multivec;
   std::filesystem::path multivec_offsets;
+  /// With `sparse`: also build the field's approximate index (index/sparse_approx.hpp) with these
+  /// parameters (their `threads` is replaced by `threads`) and persist it in the segment.
+  std::optional<sparse::approx::SeismicBuildParams> sparse_approx;
 };
 
 struct BuildReport {
@@ -55,6 +59,9 @@ struct BuildReport {
   std::uint64_t sparse_terms = 0;
   std::uint64_t multivec_docs = 0;    // documents with token vectors
   std::uint64_t multivec_tokens = 0;  // token vectors stored
+  double sparse_approx_seconds = 0;  // building and writing the approximate index
+  std::uint64_t sparse_approx_bytes = 0;
+  std::uint64_t sparse_approx_blocks = 0;
 };
 
 /// Builds the index. On any error nothing is published: the directory keeps its previous index

@@ -26,5 +26,9 @@ inline std::filesystem::path lengths(const std::filesystem::path& seg, std::stri
 inline std::filesystem::path multivec(const std::filesystem::path& seg) {
   return seg / "multivec";
 }
+/// The approximate index of the sparse field (index/sparse_approx.hpp), when one was built.
+inline std::filesystem::path sparse_approx(const std::filesystem::path& seg) {
+  return seg / "vector.seismic";
+}
 
 }  // namespace tandem::index::segment_files

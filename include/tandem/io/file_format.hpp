@@ -28,6 +28,7 @@ enum class FileKind : std::uint32_t {
   dense_hnsw = 0x57534e48,       // "HNSW"
   dense_codes = 0x53444f43,      // "CODS"
   multi_vectors = 0x4345564d,    // "MVEC": token vectors of a multi-vector field
+  sparse_approx = 0x53494553,    // "SEIS": a Seismic-style approximate sparse index
 };
 
 std::string to_string(FileKind kind);
