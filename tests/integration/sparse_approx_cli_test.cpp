@@ -5,6 +5,9 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -157,6 +160,86 @@ TEST(SparseApproxCli, WithoutAPersistedIndexItIsBuiltInMemoryWithANote) {
                   quote(dir / "idx2") + " --sparse-approx -q");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("--sparse"), std::string::npos) << r.err;
+}
+
+// Adds and merges keep the persisted approximate index: every segment they write gets its own
+// vector.seismic with the index's parameters, deleted documents are never returned, and with
+// pruning off the approximate run equals the exact impact run at every step.
+TEST(SparseApproxCli, AddsDeletesAndMergesKeepThePersistedIndex) {
+  TempDir dir;
+  write_collection(dir / "vectors.jsonl", dir / "queries.tsv");
+  // The first 400 documents build the index; the other 200 come in two adds.
+  const auto lines = [&] {
+    std::istringstream in(test::read_file(dir / "vectors.jsonl"));
+    std::vector<std::string> v;
+    for (std::string l; std::getline(in, l);) v.push_back(l);
+    return v;
+  }();
+  ASSERT_EQ(lines.size(), 600u);
+  const auto write_part = [&](const fs::path& p, std::size_t from, std::size_t to) {
+    std::string out;
+    for (std::size_t i = from; i < to; ++i) out += lines[i] + "\n";
+    test::write_file(p, out);
+  };
+  write_part(dir / "base.jsonl", 0, 400);
+  write_part(dir / "add1.jsonl", 400, 500);
+  write_part(dir / "add2.jsonl", 500, 600);
+  const fs::path idx = dir / "idx";
+  auto r = run_command(tandem() + " index --sparse " + quote(dir / "base.jsonl") + " --index " +
+                       quote(idx) +
+                       " --sparse-approx --n-postings 0 --summary-energy 1 --centroid-fraction 0.2"
+                       " --threads 2 -q");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto strip_tags = [](const std::string& run) {
+    std::istringstream in(run);
+    std::string out;
+    for (std::string qid, q0, doc, rank, score, tag;
+         in >> qid >> q0 >> doc >> rank >> score >> tag;)
+      out += qid + " " + doc + " " + rank + " " + score + "\n";
+    return out;
+  };
+  const auto check_step = [&](const std::string& step, int segments) {
+    SCOPED_TRACE(step);
+    int with_file = 0;
+    for (const auto& e : fs::directory_iterator(idx)) {
+      if (e.is_directory() && e.path().filename().string().rfind("seg-", 0) == 0) {
+        EXPECT_TRUE(fs::exists(e.path() / "vector.seismic")) << e.path();
+        ++with_file;
+      }
+    }
+    auto v = run_command(tandem() + " verify --index " + quote(idx));
+    ASSERT_EQ(v.exit_code, 0) << v.out << v.err;
+    v = run_command(tandem() + " search --index " + quote(idx) + " --retriever impact --queries " +
+                    quote(dir / "queries.tsv") + " --run " + quote(dir / "exact.run") +
+                    " --k 10 -q");
+    ASSERT_EQ(v.exit_code, 0) << v.err;
+    v = run_command(tandem() + " search --index " + quote(idx) +
+                    " --retriever sparse-approx --query-cut 0 --heap-factor 1 --queries " +
+                    quote(dir / "queries.tsv") + " --run " + quote(dir / "approx.run") +
+                    " --stats " + quote(dir / "approx.stats") + " --k 10 -q");
+    ASSERT_EQ(v.exit_code, 0) << v.err;
+    const std::string exact = test::read_file(dir / "exact.run");
+    ASSERT_FALSE(exact.empty());
+    EXPECT_EQ(strip_tags(test::read_file(dir / "approx.run")), strip_tags(exact));
+    EXPECT_EQ(exact.find(" doc13 "), std::string::npos) << "a deleted document was returned";
+    const auto stats = nlohmann::json::parse(test::read_file(dir / "approx.stats"));
+    EXPECT_EQ(stats["settings"]["build"]["persisted_segments"], segments);
+    EXPECT_EQ(stats["settings"]["build"]["built_segments"], 0);
+    EXPECT_EQ(with_file, segments);
+  };
+  r = run_command(tandem() + " add --index " + quote(idx) + " --sparse " +
+                  quote(dir / "add1.jsonl") + " -q");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  test::write_file(dir / "gone.txt", "doc13\n");
+  r = run_command(tandem() + " delete --index " + quote(idx) + " --ids " + quote(dir / "gone.txt"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  check_step("after an add and a delete", 2);
+  r = run_command(tandem() + " add --index " + quote(idx) + " --sparse " +
+                  quote(dir / "add2.jsonl") + " -q");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_command(tandem() + " merge --index " + quote(idx));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  check_step("after a second add and a merge", 1);
 }
 
 }  // namespace
