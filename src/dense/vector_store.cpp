@@ -27,6 +27,29 @@ Metric parse_metric(std::string_view name) {
   fail(ErrorKind::invalid_argument, "unknown metric '{}' (known: ip, cosine, l2)", name);
 }
 
+std::string_view to_string(Storage storage) {
+  return storage == Storage::f16 ? "fp16" : "fp32";
+}
+
+Storage parse_storage(std::string_view name) {
+  if (name == "fp32") return Storage::f32;
+  if (name == "fp16") return Storage::f16;
+  fail(ErrorKind::invalid_argument, "unknown vector storage '{}' (known: fp32, fp16)", name);
+}
+
+std::vector<float> round_to_half(std::span<const float> values) {
+  std::vector<float> out(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) out[i] = half_to_float(float_to_half(values[i]));
+  return out;
+}
+
+const float* VectorStore::row_floats(std::size_t i, float* scratch) const {
+  if (storage() == Storage::f32) return row(i);
+  const Half* h = row_f16(i);
+  for (std::size_t c = 0; c < dim(); ++c) scratch[c] = half_to_float(h[c]);
+  return scratch;
+}
+
 namespace {
 
 std::uint64_t align_up(std::uint64_t x, std::uint64_t a) {
@@ -36,8 +59,24 @@ std::uint64_t align_up(std::uint64_t x, std::uint64_t a) {
 }  // namespace
 
 void write_vector_store(const std::filesystem::path& path, Metric metric, std::size_t dim,
-                        std::span<const DocId> row_doc, std::span<const float> values) {
+                        std::span<const DocId> row_doc, std::span<const float> values,
+                        Storage storage) {
   const std::size_t rows = row_doc.size();
+  values = values.subspan(0, rows * dim);
+  std::vector<Half> halves;
+  std::vector<float> rounded;
+  if (storage == Storage::f16) {
+    halves.resize(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (!(std::abs(values[i]) <= kHalfMax))
+        fail(ErrorKind::invalid_argument,
+             "{}: row {} holds {}, beyond the float16 range (+-65504); use fp32 storage",
+             path.string(), i / dim + 1, values[i]);
+      halves[i] = float_to_half(values[i]);
+    }
+    rounded = round_to_half(values);
+    values = rounded;  // norms of the stored values
+  }
   std::vector<float> sq(rows);
   float max_norm = 0;
   for (std::size_t i = 0; i < rows; ++i) {
@@ -49,6 +88,7 @@ void write_vector_store(const std::filesystem::path& path, Metric metric, std::s
   VectorStoreHeader h;
   h.dim = static_cast<std::uint32_t>(dim);
   h.metric = static_cast<std::uint32_t>(metric);
+  h.element = static_cast<std::uint32_t>(storage);
   h.rows = rows;
   h.max_norm = max_norm;
   io::FileWriter out(path, io::FileKind::dense_vectors);
@@ -57,7 +97,11 @@ void write_vector_store(const std::filesystem::path& path, Metric metric, std::s
   out.align(64);
   out.write_array(std::span<const float>(sq));
   out.align(64);
-  out.write_array(values.subspan(0, rows * dim));
+  if (storage == Storage::f16) {
+    out.write_array(std::span<const Half>(halves));
+  } else {
+    out.write_array(values);
+  }
   out.commit();
 }
 
@@ -67,17 +111,26 @@ VectorStore::VectorStore(const std::filesystem::path& path)
   header_ = view.read<VectorStoreHeader>(0, "header");
   if (header_.dim == 0 || header_.dim > 65536) view.corrupt("dimension out of range");
   if (header_.metric > 2) view.corrupt("unknown metric");
-  if (header_.element != 0)
+  if (header_.element > 1)
     fail(ErrorKind::unsupported, "{}: element type {} is not supported", file_.path(),
          header_.element);
+  const std::uint64_t element_bytes = header_.element == 1 ? 2 : 4;
   std::uint64_t off = sizeof(VectorStoreHeader);
   row_doc_ = view.array<DocId>(off, header_.rows, "row table");
   off = align_up(off + header_.rows * 4, 64);
   sq_norms_ = view.array<float>(off, header_.rows, "norms");
   off = align_up(off + header_.rows * 4, 64);
-  if (header_.rows > (view.size() / 4) / header_.dim) view.corrupt("vectors beyond the end");
-  values_ = view.array<float>(off, header_.rows * header_.dim, "vectors");
-  if (off + values_.size_bytes() != view.size()) view.corrupt("size disagrees with the header");
+  if (header_.rows > (view.size() / element_bytes) / header_.dim)
+    view.corrupt("vectors beyond the end");
+  std::uint64_t bytes = 0;
+  if (header_.element == 1) {
+    halves_ = view.array<Half>(off, header_.rows * header_.dim, "vectors");
+    bytes = halves_.size_bytes();
+  } else {
+    values_ = view.array<float>(off, header_.rows * header_.dim, "vectors");
+    bytes = values_.size_bytes();
+  }
+  if (off + bytes != view.size()) view.corrupt("size disagrees with the header");
 }
 
 void VectorStore::verify(std::uint32_t num_docs) const {
@@ -87,10 +140,12 @@ void VectorStore::verify(std::uint32_t num_docs) const {
       fail(ErrorKind::corruption, "{}: row {} has DocId {} out of order or range", file_.path(), i,
            row_doc_[i]);
   }
+  std::vector<float> scratch(dim());
   for (std::size_t i = 0; i < rows(); ++i) {
     double s = 0;
+    const float* x = row_floats(i, scratch.data());
     for (std::size_t c = 0; c < dim(); ++c) {
-      const float v = row(i)[c];
+      const float v = x[c];
       if (!std::isfinite(v))
         fail(ErrorKind::corruption, "{}: row {} holds a non-finite value", file_.path(), i);
       s += double(v) * v;
