@@ -125,6 +125,9 @@ def main():
     ap.add_argument("--efs", default="10,16,24,32,48,64,96,128,192,256,384,512")
     ap.add_argument("--reranks", default="50,100,200,500,1000,2000,5000")
     ap.add_argument("--exact-threads", type=int, default=1, help="threads of exact search (tandem and FAISS)")
+    ap.add_argument("--code-kinds", default="sq8,binary,pq", help="codes to build and measure")
+    ap.add_argument("--fp16", action="store_true",
+                    help="also build an index with --dense-storage fp16 and measure its exact search")
     ap.add_argument("--check-gt", action="store_true",
                     help="check tandem's exact top-100 ids against groundtruth.ivecs (every query)")
     ap.add_argument("--max-queries", type=int, default=0, help="use only the first N queries (0 = all)")
@@ -191,6 +194,15 @@ def main():
         et = a.exact_threads
         ex = {"tandem_blocked": tandem_search(tix, "dense-exact", ["--query-block", "128"], "exact128", et),
               "tandem_scan": tandem_search(tix, "dense-exact", ["--query-block", "1"], "exact1")}
+        if a.fp16:
+            hix = os.path.join(a.work, "tandem-fp16")
+            _, wall, rss = sh([T, "index", "--dense", base, "--metric", a.metric, "--dense-storage", "fp16",
+                               "--threads", str(a.build_threads), "--index", hix, "--overwrite", "-q"])
+            res["tandem_build_fp16"] = {"seconds": round(wall, 2), "peak_rss_mib": round(rss, 1),
+                                        "index_bytes": dir_bytes(hix)}
+            ex["tandem_blocked_fp16"] = tandem_search(hix, "dense-exact", ["--query-block", "128"], "exact128h", et)
+            ex["tandem_scan_fp16"] = tandem_search(hix, "dense-exact", ["--query-block", "1"], "exact1h")
+            ex["tandem_scan_fp16"]["scan_gb_per_s"] = round(xb_rows * dim * 2 * ex["tandem_scan_fp16"]["qps"] / 1e9, 2)
         if a.check_gt:
             gt_full = read_ivecs(os.path.join(a.data, "groundtruth.ivecs"))[:nq]
             run = os.path.join(a.work, "run.exact-k100")
@@ -292,11 +304,14 @@ def main():
     # ---- codes ---------------------------------------------------------------------------------
     if "codes" not in skip:
         cix = os.path.join(a.work, "tandem-codes")
-        _, wall, _ = sh([T, "index", "--dense", base, "--metric", a.metric, "--codes", "sq8,binary,pq",
+        kinds = a.code_kinds.split(",")
+        _, wall, _ = sh([T, "index", "--dense", base, "--metric", a.metric, "--codes", a.code_kinds,
                          "--threads", str(a.build_threads), "--index", cix, "--overwrite", "-q"])
-        codes = {"build_seconds_all_three": round(wall, 2)}
+        codes = {"build_seconds": round(wall, 2), "kinds_built": kinds}
         for kind, retriever, extra in (("sq8", "sq8", []), ("binary", "binary", []),
                                        ("binary_hamming", "binary", ["--binary-hamming"]), ("pq", "pq", [])):
+            if retriever not in kinds:
+                continue
             pts = []
             for r in [int(x) for x in a.reranks.split(",")]:
                 p = tandem_search(cix, retriever, ["--rerank", str(r)] + extra, "%s-%d" % (kind, r))
@@ -316,8 +331,8 @@ def main():
     if "exact" in res:
         ex = res["exact"]
         print("\nexact search (%d threads for batches)   qps      recall" % a.exact_threads)
-        for key in ("tandem_blocked", "tandem_scan", "faiss_flat_batch", "faiss_flat_batch_openblas_skylakex",
-                    "faiss_flat_single"):
+        for key in ("tandem_blocked", "tandem_scan", "tandem_blocked_fp16", "tandem_scan_fp16", "faiss_flat_batch",
+                    "faiss_flat_batch_openblas_skylakex", "faiss_flat_single"):
             if key in ex:
                 print("  %-36s %9.1f  %.4f" % (key, ex[key]["qps"], ex[key]["recall"]))
         print("  tandem scan bandwidth %.1f GB/s; blocked vs faiss batch x%s; scan vs faiss single x%s" % (
@@ -335,6 +350,8 @@ def main():
     if "codes" in res:
         print("\ncodes (re-ranked)    bytes/vec  x smaller   default rerank:recall/qps | sweep rerank:recall/qps")
         for kind in ("sq8", "binary", "binary_hamming", "pq"):
+            if kind not in res["codes"]:
+                continue
             c = res["codes"][kind]
             dflt = c["default"]
             print("  %-14s %8.1f %10.1f   %s:%.4f/%.0f | %s" % (

@@ -63,25 +63,23 @@ void write_vector_store(const std::filesystem::path& path, Metric metric, std::s
                         Storage storage) {
   const std::size_t rows = row_doc.size();
   values = values.subspan(0, rows * dim);
-  std::vector<Half> halves;
-  std::vector<float> rounded;
-  if (storage == Storage::f16) {
-    halves.resize(values.size());
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (!(std::abs(values[i]) <= kHalfMax))
-        fail(ErrorKind::invalid_argument,
-             "{}: row {} holds {}, beyond the float16 range (+-65504); use fp32 storage",
-             path.string(), i / dim + 1, values[i]);
-      halves[i] = float_to_half(values[i]);
-    }
-    rounded = round_to_half(values);
-    values = rounded;  // norms of the stored values
-  }
+  const bool half = storage == Storage::f16;
+  // The stored value of element i (binary16 rounding under fp16; norms are of stored values).
+  const auto stored = [&](std::size_t i) {
+    return half ? half_to_float(float_to_half(values[i])) : values[i];
+  };
   std::vector<float> sq(rows);
   float max_norm = 0;
   for (std::size_t i = 0; i < rows; ++i) {
     double s = 0;
-    for (std::size_t c = 0; c < dim; ++c) s += double(values[i * dim + c]) * values[i * dim + c];
+    for (std::size_t c = 0; c < dim; ++c) {
+      if (half && !(std::abs(values[i * dim + c]) <= kHalfMax))
+        fail(ErrorKind::invalid_argument,
+             "{}: row {} holds {}, beyond the float16 range (+-65504); use fp32 storage",
+             path.string(), i + 1, values[i * dim + c]);
+      const double v = stored(i * dim + c);
+      s += v * v;
+    }
     sq[i] = static_cast<float>(s);
     max_norm = std::max(max_norm, static_cast<float>(std::sqrt(s)));
   }
@@ -97,8 +95,14 @@ void write_vector_store(const std::filesystem::path& path, Metric metric, std::s
   out.align(64);
   out.write_array(std::span<const float>(sq));
   out.align(64);
-  if (storage == Storage::f16) {
-    out.write_array(std::span<const Half>(halves));
+  if (half) {  // converted a chunk at a time: no second copy of the vectors in memory
+    std::vector<Half> chunk;
+    for (std::size_t i = 0; i < values.size(); i += 65536) {
+      const std::size_t end = std::min(values.size(), i + 65536);
+      chunk.resize(end - i);
+      for (std::size_t j = i; j < end; ++j) chunk[j - i] = float_to_half(values[j]);
+      out.write_array(std::span<const Half>(chunk));
+    }
   } else {
     out.write_array(values);
   }
