@@ -60,10 +60,8 @@ TEST(DenseCli, Fp16StorageEveryRetriever) {
   TempDir dir;
   test::write_file(dir / "docs.jsonl", kDocs);
   test::write_file(dir / "q.jsonl",
-                   "{"qid": "q1", "vector": [1, 0.05, 0, 0]}
-"
-                   "{"qid": "q2", "vector": [0, 0, 0.1, 1]}
-");
+                   "{\"qid\": \"q1\", \"vector\": [1, 0.05, 0, 0]}\n"
+                   "{\"qid\": \"q2\", \"vector\": [0, 0, 0.1, 1]}\n");
   auto r = run_command(tandem() + " index --dense " + quote(dir / "docs.jsonl") +
                        " --metric cosine --dense-storage fp16 --hnsw --deterministic --codes "
                        "sq8,binary,pq --pq-m 2 --index " + quote(dir / "idx"));
