@@ -229,7 +229,8 @@ def main():
                 modes.append(("single", "single", None, 1))
             for tag, mode, core, threads in modes:
                 run = os.path.join(a.work, "run.faiss-flat-" + tag)
-                env = dict(os.environ)
+                # FAISS's --threads sets OpenMP only; OpenBLAS (pthreads) would use every core
+                env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
                 if core:
                     env["OPENBLAS_CORETYPE"] = core
                 s = None
