@@ -64,7 +64,8 @@ TEST(DenseCli, Fp16StorageEveryRetriever) {
                    "{\"qid\": \"q2\", \"vector\": [0, 0, 0.1, 1]}\n");
   auto r = run_command(tandem() + " index --dense " + quote(dir / "docs.jsonl") +
                        " --metric cosine --dense-storage fp16 --hnsw --deterministic --codes "
-                       "sq8,binary,pq --pq-m 2 --index " + quote(dir / "idx"));
+                       "sq8,binary,pq --pq-m 2 --index " +
+                       quote(dir / "idx"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(test::read_file(dir / "idx" / "manifest.json").find("\"storage\": \"fp16\""),
             std::string::npos);
