@@ -29,6 +29,11 @@ void DenseIndexOptions::add_to(CLI::App& cmd) {
       ->check(CLI::IsMember({"sq8", "binary", "pq"}));
   cmd.add_option("--pq-m", pq_m, "PQ sub-quantisers, a divisor of the dimension (0 = dim/4)")
       ->capture_default_str();
+  cmd.add_option("--dense-storage", storage,
+                 "Element type of the stored full vectors: fp32, or fp16 (half the bytes; values "
+                 "rounded once, searches exact over the stored values)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"fp32", "fp16"}));
 }
 
 void DenseIndexOptions::apply(index::BuildOptions& options) const {
@@ -48,6 +53,7 @@ void DenseIndexOptions::apply(index::BuildOptions& options) const {
   }
   s.pq_m = pq_m;
   s.code_seed = seed;
+  s.storage = dense::parse_storage(storage);
   options.settings.dense = s;
   if (options.corpus.empty() && !options.sparse) options.settings.layout = index::FieldLayout::none;
 }
@@ -57,7 +63,12 @@ void DenseSearchArgs::add_to(CLI::App& cmd) {
                  "Dense: ids of .npy/.fvecs query rows, one per line (default: row numbers)");
   cmd.add_option("--ef", ef, "HNSW beam width (raised to k)")->capture_default_str();
   cmd.add_option("--rerank", rerank,
-                 "Codes: candidates re-ranked with full vectors (default max(100, 10k))");
+                 "Codes: candidates re-ranked with full vectors (default: sq8 max(100, 10k), pq "
+                 "max(200, 20k), binary max(2000, 200k), binary with --binary-hamming "
+                 "max(10000, 1000k))");
+  cmd.add_flag("--binary-hamming", binary_hamming,
+               "Binary codes: rank candidates by Hamming distance between sign codes instead of "
+               "the asymmetric score of the float query against the codes");
   cmd.add_option("--query-block", query_block,
                  "dense-exact: queries per matrix product (1 = scan the vectors once per query "
                  "with the SIMD kernel)")
@@ -72,8 +83,9 @@ engine::DenseSearchOptions DenseSearchArgs::options(std::size_t k) const {
   o.dense.method = pipeline::parse_dense_method(retriever);
   o.dense.ef = ef;
   o.dense.rerank = rerank;
+  o.dense.binary_hamming = binary_hamming;
   o.dense.exact.query_block = std::max<std::size_t>(query_block, 1);
-  if (query_block <= 1) o.dense.exact.blas_min_queries = 0;
+  if (query_block <= 1) o.dense.exact.block_min_queries = 0;
   if (!filter_ids.empty()) {
     io::LineReader reader(filter_ids);
     std::string_view line;

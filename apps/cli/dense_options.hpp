@@ -22,6 +22,7 @@ struct DenseIndexOptions {
   bool deterministic = false;
   std::vector<std::string> codes;
   std::uint32_t pq_m = 0;
+  std::string storage = "fp32";
 
   void add_to(CLI::App& cmd);
   /// Sets the dense inputs and settings of a build (nothing when --dense was not given).
@@ -34,6 +35,7 @@ struct DenseSearchArgs {
   std::string query_ids;
   std::size_t ef = 100;
   std::size_t rerank = 0;
+  bool binary_hamming = false;
   std::string filter_ids;
   std::size_t query_block = 128;
 

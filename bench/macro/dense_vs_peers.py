@@ -6,16 +6,21 @@ What it measures, on one vector set (base.fvecs, query.fvecs, groundtruth.ivecs 
 
   * the machine's read bandwidth on one core (bench/macro/stream_read.cpp, a STREAM-like sum over
     1 GiB), measured in the same run;
-  * exact search: tandem dense-exact (blocks of 128 queries through OpenBLAS sgemm, and one query at
-    a time through the SIMD scan) against FAISS IndexFlat, one thread each; the single-query scan's
-    bandwidth (rows * dim * 4 bytes per query) against the read kernel's;
+  * exact search: tandem dense-exact (blocks of 128 queries through the register-tiled block
+    product, and one query at a time through the SIMD scan) against FAISS IndexFlat (its batch
+    search multiplies through the BLAS it is linked to: Debian's OpenBLAS, whose run-time CPU
+    detection is recorded as "openblas_core"; FAISS's batch is also run with OPENBLAS_CORETYPE=
+    SkylakeX, forcing OpenBLAS's AVX-512 kernels), on --exact-threads threads each; the
+    single-query scan's bandwidth (rows * dim * 4 bytes per query) against the read kernel's;
+    with --check-gt, tandem's exact top-100 ids against groundtruth.ivecs (all queries);
   * HNSW: tandem, FAISS IndexHNSWFlat, hnswlib and usearch built with the same M and efConstruction
     on the same number of threads, then searched on one thread (each library's native batch loop,
     so no interpreter runs per query) over a sweep of ef; recall@10 against the ground truth, QPS,
     build time, index size, peak RSS of the search process; QPS at recall 0.90 / 0.95 / 0.99 is the
     best QPS among the sweep points that reach it;
-  * codes: tandem sq8 / binary / pq, re-ranking a sweep of candidate counts with the full vectors:
-    recall@10, QPS, bytes per vector in memory.
+  * codes: tandem sq8 / binary (asymmetric score, and Hamming distance) / pq, re-ranking a sweep of
+    candidate counts with the full vectors, and each kind's default depth: recall@10, QPS, bytes
+    per vector in memory.
 
 Run (after scripts/setup.sh, a release build, and `cp -r ../shared/peers /tmp/peers && (cd
 /tmp/peers/npm && npm ci)`):
@@ -88,6 +93,17 @@ def at_targets(points, targets=(0.90, 0.95, 0.99)):
     return out
 
 
+def openblas_core():
+    """The kernel set Debian's OpenBLAS picks on this CPU (what FAISS's batch search multiplies with)."""
+    import ctypes
+    try:
+        lib = ctypes.CDLL("libopenblas.so.0")
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        return lib.openblas_get_corename().decode()
+    except OSError:
+        return None
+
+
 def dir_bytes(path):
     if os.path.isfile(path):
         return os.path.getsize(path)
@@ -107,11 +123,19 @@ def main():
     ap.add_argument("--ef-construction", type=int, default=200)
     ap.add_argument("--build-threads", type=int, default=2)
     ap.add_argument("--efs", default="10,16,24,32,48,64,96,128,192,256,384,512")
-    ap.add_argument("--reranks", default="20,50,100,200,500,1000")
+    ap.add_argument("--reranks", default="50,100,200,500,1000,2000,5000")
+    ap.add_argument("--exact-threads", type=int, default=1, help="threads of exact search (tandem and FAISS)")
+    ap.add_argument("--code-kinds", default="sq8,binary,pq", help="codes to build and measure")
+    ap.add_argument("--fp16", action="store_true",
+                    help="also build an index with --dense-storage fp16 and measure its exact search")
+    ap.add_argument("--check-gt", action="store_true",
+                    help="check tandem's exact top-100 ids against groundtruth.ivecs (every query)")
     ap.add_argument("--max-queries", type=int, default=0, help="use only the first N queries (0 = all)")
     ap.add_argument("--repeat", type=int, default=3,
                     help="run every search this many times and keep the fastest (the machine may be shared)")
-    ap.add_argument("--skip", default="", help="comma list of: stream,exact,faiss,faiss-hnsw,hnswlib,usearch,hnsw,codes")
+    ap.add_argument("--skip", default="",
+                    help="comma list of: stream,exact,faiss,faiss-single,faiss-skylakex,faiss-hnsw,hnswlib,usearch,"
+                         "hnsw,codes")
     a = ap.parse_args()
     skip = set(filter(None, a.skip.split(",")))
     os.makedirs(a.work, exist_ok=True)
@@ -130,7 +154,9 @@ def main():
     res = {"name": a.name, "rows": int(xb_rows), "dim": dim, "queries": nq, "metric": a.metric, "M": a.M,
            "ef_construction": a.ef_construction, "build_threads": a.build_threads, "search_threads": 1,
            "date": time.strftime("%Y-%m-%d %H:%M:%S"), "loadavg_start": os.getloadavg()[0],
-           "cpu": open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": ")}
+           "cpu": open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": "),
+           "exact_threads": a.exact_threads, "openblas_core": openblas_core(),
+           "note": "shared machine (2 cores, other builds running): compare ratios within this run"}
     T = a.tandem
     peers_py = os.path.join(a.peers, "dense", "ann.py")
     peers_js = os.path.join(a.peers, "npm", "ann.mjs")
@@ -148,24 +174,47 @@ def main():
                         ["--threads", str(a.build_threads), "--index", tix, "--overwrite", "--json"])
     res["tandem_build"] = {"seconds": round(wall, 2), "peak_rss_mib": round(rss, 1), "index_bytes": dir_bytes(tix)}
 
-    def tandem_search(index, retriever, extra, tag):
+    def tandem_search(index, retriever, extra, tag, threads=1):
         run = os.path.join(a.work, "run.%s" % tag)
         stats = os.path.join(a.work, "stats.%s.json" % tag)
         s = None
         for _ in range(a.repeat):
             _, _, rss = sh([T, "search", "--index", index, "--retriever", retriever, "--queries", query, "--run",
-                            run, "--k", "10", "--threads", "1", "--stats", stats, "-q"] + extra)
+                            run, "--k", "10", "--threads", str(threads), "--stats", stats, "-q"] + extra)
             one = json.load(open(stats))
             if s is None or one["qps"] > s["qps"]:
                 s = one
         return {"qps": round(s["qps"], 1), "recall": round(recall_at(run, gt), 4),
                 "latency_us_p50": round(s["latency_us"]["p50"], 1), "latency_us_p99": round(s["latency_us"]["p99"], 1),
-                "peak_rss_mib": round(rss, 1), "bytes_per_vector": s["settings"].get("bytes_per_vector")}
+                "peak_rss_mib": round(rss, 1), "bytes_per_vector": s["settings"].get("bytes_per_vector"),
+                "rerank": s["settings"].get("rerank")}
 
     # ---- exact ---------------------------------------------------------------------------------
     if "exact" not in skip:
-        ex = {"tandem_blocked": tandem_search(tix, "dense-exact", ["--query-block", "128"], "exact128"),
+        et = a.exact_threads
+        ex = {"tandem_blocked": tandem_search(tix, "dense-exact", ["--query-block", "128"], "exact128", et),
               "tandem_scan": tandem_search(tix, "dense-exact", ["--query-block", "1"], "exact1")}
+        if a.fp16:
+            hix = os.path.join(a.work, "tandem-fp16")
+            _, wall, rss = sh([T, "index", "--dense", base, "--metric", a.metric, "--dense-storage", "fp16",
+                               "--threads", str(a.build_threads), "--index", hix, "--overwrite", "-q"])
+            res["tandem_build_fp16"] = {"seconds": round(wall, 2), "peak_rss_mib": round(rss, 1),
+                                        "index_bytes": dir_bytes(hix)}
+            ex["tandem_blocked_fp16"] = tandem_search(hix, "dense-exact", ["--query-block", "128"], "exact128h", et)
+            ex["tandem_scan_fp16"] = tandem_search(hix, "dense-exact", ["--query-block", "1"], "exact1h")
+            ex["tandem_scan_fp16"]["scan_gb_per_s"] = round(xb_rows * dim * 2 * ex["tandem_scan_fp16"]["qps"] / 1e9, 2)
+        if a.check_gt:
+            gt_full = read_ivecs(os.path.join(a.data, "groundtruth.ivecs"))[:nq]
+            run = os.path.join(a.work, "run.exact-k100")
+            sh([T, "search", "--index", tix, "--retriever", "dense-exact", "--queries", query, "--run", run,
+                "--k", str(gt_full.shape[1]), "--threads", str(et), "-q"])
+            got = {}
+            with open(run) as f:
+                for line in f:
+                    q, _, doc, rank, _, _ = line.split()
+                    got.setdefault(int(q), []).append(int(doc))
+            same = sum(got.get(i, []) == gt_full[i].tolist() for i in range(nq))
+            ex["top%d_ids_equal_groundtruth" % gt_full.shape[1]] = "%d/%d" % (same, nq)
         scan_bytes = xb_rows * dim * 4
         ex["tandem_scan"]["scan_gb_per_s"] = round(scan_bytes * ex["tandem_scan"]["qps"] / 1e9, 2)
         ex["tandem_blocked"]["effective_gb_per_s"] = round(scan_bytes * ex["tandem_blocked"]["qps"] / 1e9, 2)
@@ -173,20 +222,33 @@ def main():
             fidx = os.path.join(a.work, "faiss-flat.index")
             sh(["/usr/bin/python3", peers_py, "build", "--backend", "faiss", "--factory", "Flat", "--vectors", base,
                 "--index", fidx, "--metric", a.metric, "--threads", "1"])
-            for mode in ("batch", "single"):
-                run = os.path.join(a.work, "run.faiss-flat-" + mode)
+            modes = [("batch", "batch", None, et)]
+            if "faiss-skylakex" not in skip:
+                modes.append(("batch_openblas_skylakex", "batch", "SkylakeX", et))
+            if "faiss-single" not in skip:
+                modes.append(("single", "single", None, 1))
+            for tag, mode, core, threads in modes:
+                run = os.path.join(a.work, "run.faiss-flat-" + tag)
+                # FAISS's --threads sets OpenMP only; OpenBLAS (pthreads) would use every core
+                env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
+                if core:
+                    env["OPENBLAS_CORETYPE"] = core
                 s = None
                 for _ in range(a.repeat):
                     out, _, rss = sh(["/usr/bin/python3", peers_py, "search", "--backend", "faiss", "--index", fidx,
-                                      "--queries", query, "--output", run, "--hits", "10", "--threads", "1",
-                                      "--mode", mode])
+                                      "--queries", query, "--output", run, "--hits", "10", "--threads",
+                                      str(threads), "--mode", mode], env=env)
                     one = last_json(out)
                     if s is None or one["qps"] > s["qps"]:
                         s = one
-                ex["faiss_flat_" + mode] = {"qps": s["qps"], "recall": round(recall_at(run, gt), 4),
-                                            "peak_rss_mib": round(rss, 1)}
+                ex["faiss_flat_" + tag] = {"qps": s["qps"], "recall": round(recall_at(run, gt), 4),
+                                           "peak_rss_mib": round(rss, 1), "threads": threads}
             ex["speedup_blocked_vs_faiss_batch"] = round(ex["tandem_blocked"]["qps"] / ex["faiss_flat_batch"]["qps"], 2)
-            ex["speedup_scan_vs_faiss_single"] = round(ex["tandem_scan"]["qps"] / ex["faiss_flat_single"]["qps"], 2)
+            if "faiss_flat_batch_openblas_skylakex" in ex:
+                ex["speedup_blocked_vs_faiss_batch_skylakex"] = round(
+                    ex["tandem_blocked"]["qps"] / ex["faiss_flat_batch_openblas_skylakex"]["qps"], 2)
+            if "faiss_flat_single" in ex:
+                ex["speedup_scan_vs_faiss_single"] = round(ex["tandem_scan"]["qps"] / ex["faiss_flat_single"]["qps"], 2)
         if "stream_read_gb_per_s" in res:
             ex["scan_fraction_of_stream"] = round(ex["tandem_scan"]["scan_gb_per_s"] / res["stream_read_gb_per_s"], 3)
         res["exact"] = ex
@@ -243,17 +305,23 @@ def main():
     # ---- codes ---------------------------------------------------------------------------------
     if "codes" not in skip:
         cix = os.path.join(a.work, "tandem-codes")
-        _, wall, _ = sh([T, "index", "--dense", base, "--metric", a.metric, "--codes", "sq8,binary,pq",
+        kinds = a.code_kinds.split(",")
+        _, wall, _ = sh([T, "index", "--dense", base, "--metric", a.metric, "--codes", a.code_kinds,
                          "--threads", str(a.build_threads), "--index", cix, "--overwrite", "-q"])
-        codes = {"build_seconds_all_three": round(wall, 2)}
-        for kind in ("sq8", "binary", "pq"):
+        codes = {"build_seconds": round(wall, 2), "kinds_built": kinds}
+        for kind, retriever, extra in (("sq8", "sq8", []), ("binary", "binary", []),
+                                       ("binary_hamming", "binary", ["--binary-hamming"]), ("pq", "pq", [])):
+            if retriever not in kinds:
+                continue
             pts = []
             for r in [int(x) for x in a.reranks.split(",")]:
-                p = tandem_search(cix, kind, ["--rerank", str(r)], "%s-%d" % (kind, r))
+                p = tandem_search(cix, retriever, ["--rerank", str(r)] + extra, "%s-%d" % (kind, r))
                 p["rerank"] = r
                 pts.append(p)
+            default = tandem_search(cix, retriever, extra, "%s-default" % kind)
             codes[kind] = {"bytes_per_vector": pts[0]["bytes_per_vector"],
-                           "compression": round(dim * 4 / pts[0]["bytes_per_vector"], 1), "points": pts}
+                           "compression": round(dim * 4 / pts[0]["bytes_per_vector"], 1), "points": pts,
+                           "default": default}
         res["codes"] = codes
     res["loadavg_end"] = os.getloadavg()[0]
 
@@ -263,10 +331,11 @@ def main():
         print("read bandwidth (1 core, 1 GiB): %.1f GB/s" % res["stream_read_gb_per_s"])
     if "exact" in res:
         ex = res["exact"]
-        print("\nexact search              qps      recall")
-        for key in ("tandem_blocked", "tandem_scan", "faiss_flat_batch", "faiss_flat_single"):
+        print("\nexact search (%d threads for batches)   qps      recall" % a.exact_threads)
+        for key in ("tandem_blocked", "tandem_scan", "tandem_blocked_fp16", "tandem_scan_fp16", "faiss_flat_batch",
+                    "faiss_flat_batch_openblas_skylakex", "faiss_flat_single"):
             if key in ex:
-                print("  %-20s %9.1f  %.4f" % (key, ex[key]["qps"], ex[key]["recall"]))
+                print("  %-36s %9.1f  %.4f" % (key, ex[key]["qps"], ex[key]["recall"]))
         print("  tandem scan bandwidth %.1f GB/s; blocked vs faiss batch x%s; scan vs faiss single x%s" % (
             ex["tandem_scan"]["scan_gb_per_s"], ex.get("speedup_blocked_vs_faiss_batch"),
             ex.get("speedup_scan_vs_faiss_single")))
@@ -280,11 +349,15 @@ def main():
                                                           f(q["0.90"]), f(q["0.95"]), f(q["0.99"]),
                                                           max(p["recall"] for p in s["points"])))
     if "codes" in res:
-        print("\ncodes (re-ranked)    bytes/vec  x smaller   rerank:recall/qps")
-        for kind in ("sq8", "binary", "pq"):
+        print("\ncodes (re-ranked)    bytes/vec  x smaller   default rerank:recall/qps | sweep rerank:recall/qps")
+        for kind in ("sq8", "binary", "binary_hamming", "pq"):
+            if kind not in res["codes"]:
+                continue
             c = res["codes"][kind]
-            print("  %-8s %14.1f %10.1f   %s" % (kind, c["bytes_per_vector"], c["compression"], "  ".join(
-                "%d:%.3f/%.0f" % (p["rerank"], p["recall"], p["qps"]) for p in c["points"])))
+            dflt = c["default"]
+            print("  %-14s %8.1f %10.1f   %s:%.4f/%.0f | %s" % (
+                kind, c["bytes_per_vector"], c["compression"], dflt["rerank"], dflt["recall"], dflt["qps"],
+                "  ".join("%d:%.4f/%.0f" % (p["rerank"], p["recall"], p["qps"]) for p in c["points"])))
     print(json.dumps(res))
     if a.out:
         with open(a.out, "w") as f:

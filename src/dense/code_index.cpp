@@ -116,13 +116,19 @@ void build_codes(const std::filesystem::path& path, CodeKind kind, const VectorS
   std::vector<float> params;
   std::vector<std::uint8_t> codes;
   threads = resolve_threads(threads);
+  // Rows as floats (converted from binary16 under fp16 storage), one scratch row per thread.
+  std::vector<std::vector<float>> scratch(threads + 1, std::vector<float>(d));
+  const auto row = [&](std::size_t r, unsigned w) {
+    return store.row_floats(r, scratch[w].data());
+  };
   if (kind == CodeKind::sq8) {
     std::vector<float> lo(d, std::numeric_limits<float>::infinity());
     std::vector<float> hi(d, -std::numeric_limits<float>::infinity());
     for (std::size_t r = 0; r < n; ++r) {
+      const float* x = row(r, threads);
       for (std::size_t j = 0; j < d; ++j) {
-        lo[j] = std::min(lo[j], store.row(r)[j]);
-        hi[j] = std::max(hi[j], store.row(r)[j]);
+        lo[j] = std::min(lo[j], x[j]);
+        hi[j] = std::max(hi[j], x[j]);
       }
     }
     params.resize(2 * d);
@@ -134,9 +140,10 @@ void build_codes(const std::filesystem::path& path, CodeKind kind, const VectorS
     codes.resize(n * d);
     parallel_for(
         n, threads,
-        [&](std::size_t r, unsigned) {
+        [&](std::size_t r, unsigned w) {
+          const float* x = row(r, w);
           for (std::size_t j = 0; j < d; ++j) {
-            const float v = std::round((store.row(r)[j] - params[j]) / params[d + j]);
+            const float v = std::round((x[j] - params[j]) / params[d + j]);
             codes[r * d + j] = static_cast<std::uint8_t>(std::clamp(v, 0.0f, 255.0f));
           }
         },
@@ -144,7 +151,8 @@ void build_codes(const std::filesystem::path& path, CodeKind kind, const VectorS
   } else if (kind == CodeKind::binary) {
     std::vector<double> mean(d, 0.0);
     for (std::size_t r = 0; r < n; ++r) {
-      for (std::size_t j = 0; j < d; ++j) mean[j] += store.row(r)[j];
+      const float* x = row(r, threads);
+      for (std::size_t j = 0; j < d; ++j) mean[j] += x[j];
     }
     params.resize(d);
     for (std::size_t j = 0; j < d; ++j) params[j] = static_cast<float>(mean[j] / double(n));
@@ -153,10 +161,11 @@ void build_codes(const std::filesystem::path& path, CodeKind kind, const VectorS
     codes.assign(n * words * 8, 0);
     parallel_for(
         n, threads,
-        [&](std::size_t r, unsigned) {
+        [&](std::size_t r, unsigned w) {
           std::vector<std::uint64_t> bits(words, 0);
+          const float* x = row(r, w);
           for (std::size_t j = 0; j < d; ++j) {
-            if (store.row(r)[j] > params[j]) bits[j / 64] |= std::uint64_t{1} << (j % 64);
+            if (x[j] > params[j]) bits[j / 64] |= std::uint64_t{1} << (j % 64);
           }
           std::memcpy(codes.data() + r * words * 8, bits.data(), words * 8);
         },
@@ -175,8 +184,10 @@ void build_codes(const std::filesystem::path& path, CodeKind kind, const VectorS
     sample.resize(std::min(n, kCentroids * kTrainingPerCentroid));
     std::sort(sample.begin(), sample.end());
     std::vector<float> train(sample.size() * d);
-    for (std::size_t i = 0; i < sample.size(); ++i)
-      std::copy(store.row(sample[i]), store.row(sample[i]) + d, train.data() + i * d);
+    for (std::size_t i = 0; i < sample.size(); ++i) {
+      const float* x = row(sample[i], threads);
+      std::copy(x, x + d, train.data() + i * d);
+    }
     params.resize(static_cast<std::size_t>(m) * kCentroids * dsub);
     parallel_for(m, threads, [&](std::size_t s, unsigned) {
       kmeans(train.data() + s * dsub, sample.size(), d, dsub, kCentroids, seed + 1 + s,
@@ -185,10 +196,11 @@ void build_codes(const std::filesystem::path& path, CodeKind kind, const VectorS
     codes.resize(n * m);
     parallel_for(
         n, threads,
-        [&](std::size_t r, unsigned) {
+        [&](std::size_t r, unsigned w) {
+          const float* x = row(r, w);
           for (std::size_t s = 0; s < m; ++s) {
-            codes[r * m + s] = static_cast<std::uint8_t>(nearest(
-                store.row(r) + s * dsub, params.data() + s * kCentroids * dsub, kCentroids, dsub));
+            codes[r * m + s] = static_cast<std::uint8_t>(
+                nearest(x + s * dsub, params.data() + s * kCentroids * dsub, kCentroids, dsub));
           }
         },
         256);
@@ -234,8 +246,21 @@ void CodeIndex::verify() const {
   }
 }
 
+std::size_t default_rerank(CodeKind kind, BinaryScoring binary, std::size_t k) {
+  switch (kind) {
+    case CodeKind::sq8:
+      return std::max<std::size_t>(100, 10 * k);
+    case CodeKind::pq:
+      return std::max<std::size_t>(200, 20 * k);
+    case CodeKind::binary:
+      return binary == BinaryScoring::asymmetric ? std::max<std::size_t>(2000, 200 * k)
+                                                 : std::max<std::size_t>(10000, 1000 * k);
+  }
+  return std::max<std::size_t>(100, 10 * k);
+}
+
 void CodeIndex::candidates(const float* q, std::size_t count, CodeContext& ctx,
-                           std::vector<Hit>& out, RowFilter filter) const {
+                           std::vector<Hit>& out, RowFilter filter, BinaryScoring binary) const {
   TopK top(count);
   const Kernels& kern = kernels();
   const bool l2 = vectors_->metric() == Metric::l2;
@@ -263,6 +288,32 @@ void CodeIndex::candidates(const float* q, std::size_t count, CodeContext& ctx,
       const float ip = fbase + scale * static_cast<float>(kern.dot_u8_s8(codes_.data() + r * dim_,
                                                                          ctx.weights.data(), dim_));
       offer(r, l2 ? 2 * ip - norms[r] : ip);
+    }
+  } else if (kind_ == CodeKind::binary && binary == BinaryScoring::asymmetric) {
+    // <q, b> with b_j = +1 where bit j is set, -1 otherwise, summed a code byte at a time:
+    // table[byte][v] = sum over the 8 dimensions of that byte of (bit set ? q_j : -q_j).
+    // Padding bits beyond dim are never set and meet q_j = 0, so they add nothing.
+    const std::size_t used = (dim_ + 7) / 8;
+    ctx.table.resize(used * 256);
+    for (std::size_t byte = 0; byte < used; ++byte) {
+      float* t = ctx.table.data() + byte * 256;
+      float qs[8] = {};
+      float base = 0;
+      for (std::size_t b = 0; b < 8 && byte * 8 + b < dim_; ++b) {
+        qs[b] = q[byte * 8 + b];
+        base -= qs[b];
+      }
+      t[0] = base;
+      for (unsigned v = 1; v < 256; ++v) t[v] = t[v & (v - 1)] + 2 * qs[__builtin_ctz(v)];
+    }
+    // (Under l2 too the code score alone ranks, as Hamming distance does: the code keeps only
+    // the direction of x - mean; the re-ranking restores the metric.)
+    const float* t = ctx.table.data();
+    for (std::size_t r = 0; r < rows_; ++r) {
+      const std::uint8_t* code = codes_.data() + r * code_bytes_;
+      float s = 0;
+      for (std::size_t j = 0; j < used; ++j) s += t[j * 256 + code[j]];
+      offer(r, s);
     }
   } else if (kind_ == CodeKind::binary) {
     const std::size_t words = code_bytes_ / 8;
@@ -296,8 +347,8 @@ void CodeIndex::candidates(const float* q, std::size_t count, CodeContext& ctx,
 }
 
 void CodeIndex::search(const float* q, std::size_t k, std::size_t count, CodeContext& ctx,
-                       std::vector<Hit>& out, RowFilter filter) const {
-  candidates(q, std::max(count, k), ctx, ctx.candidates, filter);
+                       std::vector<Hit>& out, RowFilter filter, BinaryScoring binary) const {
+  candidates(q, std::max(count, k), ctx, ctx.candidates, filter, binary);
   // Second tier: exact scores from the full-precision vectors (memory-mapped).
   for (Hit& h : ctx.candidates) h.score = static_cast<Score>(exact_score(*vectors_, q, h.doc));
   std::sort(ctx.candidates.begin(), ctx.candidates.end(), ranks_before);

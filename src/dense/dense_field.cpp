@@ -29,10 +29,14 @@ void write_dense_field(const std::filesystem::path& segment_dir, const DenseSett
                        std::span<const DocId> row_doc, std::span<const float> values,
                        unsigned threads, ProgressSink* progress) {
   write_vector_store(dense_files::vectors(segment_dir), settings.metric, settings.dim, row_doc,
-                     values);
+                     values, settings.storage);
   if (settings.hnsw) {
-    build_hnsw(dense_files::hnsw(segment_dir), settings.metric, values.data(), row_doc.size(),
-               settings.dim, *settings.hnsw, threads, progress);
+    // The graph links the stored values (rounded to binary16 under fp16 storage).
+    std::vector<float> rounded;
+    if (settings.storage == Storage::f16) rounded = round_to_half(values);
+    build_hnsw(dense_files::hnsw(segment_dir), settings.metric,
+               rounded.empty() ? values.data() : rounded.data(), row_doc.size(), settings.dim,
+               *settings.hnsw, threads, progress);
   }
   if (!settings.codes.empty()) {
     const VectorStore store(dense_files::vectors(segment_dir));
@@ -47,8 +51,9 @@ void write_dense_field(const std::filesystem::path& segment_dir, const DenseSett
 
 DenseField::DenseField(const std::filesystem::path& segment_dir, const DenseSettings& settings)
     : vectors_(std::make_unique<VectorStore>(dense_files::vectors(segment_dir))) {
-  if (vectors_->dim() != settings.dim || vectors_->metric() != settings.metric)
-    fail(ErrorKind::corruption, "{}: dimension or metric disagrees with the manifest",
+  if (vectors_->dim() != settings.dim || vectors_->metric() != settings.metric ||
+      vectors_->storage() != settings.storage)
+    fail(ErrorKind::corruption, "{}: dimension, metric or storage disagrees with the manifest",
          vectors_->path());
   if (settings.hnsw) hnsw_ = std::make_unique<HnswGraph>(dense_files::hnsw(segment_dir), *vectors_);
   codes_.resize(3);

@@ -3,9 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <mutex>
-
-#include <cblas.h>
 
 #include "tandem/core/parallel.hpp"
 #include "tandem/core/top_k.hpp"
@@ -16,12 +13,6 @@ namespace tandem::dense {
 namespace {
 
 constexpr std::size_t kExtraCandidates = 32;
-
-// OpenBLAS would start its own thread pool per call; the engine already splits work over queries.
-void single_threaded_blas() {
-  static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(1); });
-}
 
 double sq_norm(const float* v, std::size_t d) {
   double s = 0;
@@ -36,15 +27,17 @@ struct Selection {
 };
 
 // The float "ranking score" both paths compute: ip/cosine <q,x>; l2 2<q,x> - |x|^2, which ranks
-// rows as -|q-x|^2 does (it differs by the constant |q|^2).
-inline void offer_block(const float* scores, std::size_t first_row, std::size_t n, RowFilter filter,
-                        TopK& top) {
-  Score threshold = top.full() ? top.threshold() : -std::numeric_limits<Score>::infinity();
-  for (std::size_t j = 0; j < n; ++j) {
-    if (scores[j] < threshold) continue;
-    const std::size_t row = first_row + j;
+// rows as -|q-x|^2 does (it differs by the constant |q|^2). Rows scoring at least the current
+// threshold are picked by the SIMD select kernel, then offered one by one (the threshold only
+// rises, so the picked set is a superset of what enters).
+inline void offer_block(const Kernels& kern, const float* scores, std::size_t first_row,
+                        std::size_t n, RowFilter filter, TopK& top, std::uint32_t* picked) {
+  const Score threshold = top.full() ? top.threshold() : -std::numeric_limits<Score>::infinity();
+  const std::size_t count = kern.select_at_least(scores, n, threshold, picked);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t row = first_row + picked[i];
     if (!row_allowed(filter, row)) continue;
-    if (top.insert(static_cast<DocId>(row), scores[j]) && top.full()) threshold = top.threshold();
+    top.insert(static_cast<DocId>(row), scores[picked[i]]);
   }
 }
 
@@ -110,19 +103,29 @@ void rescan_double(const VectorStore& store, const float* q, std::size_t k, RowF
 
 }  // namespace
 
-double exact_score(const VectorStore& store, const float* q, std::size_t row) {
-  const float* x = store.row(row);
-  const std::size_t d = store.dim();
+namespace {
+
+template <class T>
+double exact_score_of(const T* x, const float* q, std::size_t d, bool l2) {
   double s = 0;
-  if (store.metric() == Metric::l2) {
+  if (l2) {
     for (std::size_t i = 0; i < d; ++i) {
-      const double t = double(q[i]) - double(x[i]);
+      const double t = double(q[i]) - double(to_float(x[i]));
       s += t * t;
     }
     return -s;
   }
-  for (std::size_t i = 0; i < d; ++i) s += double(q[i]) * double(x[i]);
+  for (std::size_t i = 0; i < d; ++i) s += double(q[i]) * double(to_float(x[i]));
   return s;
+}
+
+}  // namespace
+
+double exact_score(const VectorStore& store, const float* q, std::size_t row) {
+  const bool l2 = store.metric() == Metric::l2;
+  if (store.storage() == Storage::f16)
+    return exact_score_of(store.row_f16(row), q, store.dim(), l2);
+  return exact_score_of(store.row(row), q, store.dim(), l2);
 }
 
 void exact_search(const VectorStore& store, std::span<const float> queries, std::size_t nq,
@@ -132,18 +135,20 @@ void exact_search(const VectorStore& store, std::span<const float> queries, std:
   const std::size_t n = store.rows();
   const std::size_t k = std::max<std::size_t>(options.k, 1);
   out.assign(nq, {});
-  const bool blas = options.blas_min_queries > 0 && nq >= options.blas_min_queries;
-  if (blas) single_threaded_blas();
-  const std::size_t qb = blas ? std::max<std::size_t>(options.query_block, 1) : 1;
+  const bool blocked = options.block_min_queries > 0 && nq >= options.block_min_queries;
+  const std::size_t qb = blocked ? std::max<std::size_t>(options.query_block, 1) : 1;
   const std::size_t db = std::max<std::size_t>(options.doc_block, 64);
   const std::size_t num_blocks = (nq + qb - 1) / qb;
   const unsigned threads = resolve_threads(options.threads);
   const bool l2 = store.metric() == Metric::l2;
   const Kernels& kern = kernels();
+  const bool half = store.storage() == Storage::f16;
   std::atomic<std::uint64_t> fallbacks{0};
 
   struct Worker {
     std::vector<float> scores;
+    std::vector<float> pack;
+    std::vector<std::uint32_t> picked;
     std::vector<Selection> sel;
   };
   std::vector<Worker> workers(threads);
@@ -152,34 +157,36 @@ void exact_search(const VectorStore& store, std::span<const float> queries, std:
     const std::size_t q0 = b * qb;
     const std::size_t m = std::min(qb, nq - q0);
     wk.scores.resize(qb * db);
+    wk.pack.resize(kern.block_panel * d);
+    wk.picked.resize(db);
     wk.sel.resize(qb);
     for (std::size_t i = 0; i < m; ++i) wk.sel[i].top.reset(k + kExtraCandidates);
     const float* qblock = queries.data() + q0 * d;
     for (std::size_t r0 = 0; r0 < n; r0 += db) {
       const std::size_t nr = std::min(db, n - r0);
       float* s = wk.scores.data();
-      if (blas) {
-        // S (m x nr) = alpha * Q (m x d) * X^T (d x nr)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m),
-                    static_cast<int>(nr), static_cast<int>(d), l2 ? 2.0f : 1.0f, qblock,
-                    static_cast<int>(d), store.row(r0), static_cast<int>(d), 0.0f, s,
-                    static_cast<int>(nr));
+      // S (m x nr) = Q (m x d) * X^T (d x nr): a register-tiled product (kernels.hpp), or one
+      // SIMD scan per query
+      if (half && blocked) {
+        kern.half.dot_block(qblock, m, store.row_f16(r0), nr, d, s, nr, wk.pack.data());
+      } else if (half) {
+        for (std::size_t i = 0; i < m; ++i)
+          kern.half.dot_rows(qblock + i * d, store.row_f16(r0), nr, d, s + i * nr);
+      } else if (blocked) {
+        kern.dot_block(qblock, m, store.row(r0), nr, d, s, nr, wk.pack.data());
       } else {
-        for (std::size_t i = 0; i < m; ++i) {
+        for (std::size_t i = 0; i < m; ++i)
           kern.dot_rows(qblock + i * d, store.row(r0), nr, d, s + i * nr);
-          if (l2) {
-            for (std::size_t j = 0; j < nr; ++j) s[i * nr + j] *= 2.0f;
-          }
-        }
       }
-      if (l2) {
+      if (l2) {  // 2<q,x> - |x|^2 (the doubling is exact)
         const float* norms = store.sq_norms().data() + r0;
         for (std::size_t i = 0; i < m; ++i) {
           float* row = s + i * nr;
-          for (std::size_t j = 0; j < nr; ++j) row[j] -= norms[j];
+          for (std::size_t j = 0; j < nr; ++j) row[j] = 2.0f * row[j] - norms[j];
         }
       }
-      for (std::size_t i = 0; i < m; ++i) offer_block(s + i * nr, r0, nr, filter, wk.sel[i].top);
+      for (std::size_t i = 0; i < m; ++i)
+        offer_block(kern, s + i * nr, r0, nr, filter, wk.sel[i].top, wk.picked.data());
     }
     for (std::size_t i = 0; i < m; ++i) {
       const float* q = qblock + i * d;
@@ -192,7 +199,7 @@ void exact_search(const VectorStore& store, std::span<const float> queries, std:
   if (stats != nullptr) {
     stats->queries += nq;
     stats->fallbacks += fallbacks.load();
-    stats->used_blas = stats->used_blas || blas;
+    stats->used_block_product = stats->used_block_product || blocked;
   }
 }
 

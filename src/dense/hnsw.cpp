@@ -370,7 +370,12 @@ void HnswGraph::search(const float* q, std::size_t k, std::size_t ef, HnswContex
   const Kernels& kern = kernels();
   const std::size_t dim = vectors_->dim();
   const bool l2 = metric_ == Metric::l2;
+  const bool half = vectors_->storage() == Storage::f16;
   const auto dist = [&](std::uint32_t r) {
+    if (half) {
+      const Half* x = vectors_->row_f16(r);
+      return l2 ? kern.half.l2sq(q, x, dim) : -kern.half.dot(q, x, dim);
+    }
     return l2 ? kern.l2sq(q, vectors_->row(r), dim) : -kern.dot(q, vectors_->row(r), dim);
   };
   std::uint32_t ep = entry_;
@@ -405,7 +410,7 @@ void HnswGraph::search(const float* q, std::size_t k, std::size_t ef, HnswContex
     const auto nb = links(c.second, 0);
     for (std::uint32_t e : nb) {  // prefetch the unvisited neighbours' vectors
       if (ctx.visited[e] != ctx.epoch) {
-        const char* p = reinterpret_cast<const char*>(vectors_->row(e));
+        const char* p = static_cast<const char*>(vectors_->row_address(e));
         __builtin_prefetch(p);
         __builtin_prefetch(p + line);
       }

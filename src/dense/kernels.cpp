@@ -1,50 +1,109 @@
-// Three builds of the same kernels: portable C++, AVX2+FMA and AVX-512, each compiled for its
-// instruction set with a target attribute, chosen once by kernels(). Every kernel's contract is the
-// plain loop in the portable version; the SIMD ones differ only in summation order (rounding).
+// Three builds of the same kernels: portable C++, and one width-templated SIMD body
+// (kernels_simd.inc) compiled twice, for AVX2+FMA and for AVX-512, each inside a `#pragma GCC
+// target` region; kernels() chooses once. Every kernel's contract is the plain loop in the portable
+// version; the SIMD ones differ only in summation order (rounding).
 #include "tandem/dense/kernels.hpp"
+
+#include <algorithm>
+#include <cstring>
 
 // GCC 12's AVX-512 headers use _mm512_undefined_* inside _mm512_reduce_add_*, which -Wuninitialized
 // reports at every use (GCC bug 105593); the values are never read.
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <cpuid.h>
 #include <immintrin.h>
 
 namespace tandem::dense {
+
+float half_to_float(Half h) {
+  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+  const std::uint32_t exp = (h >> 10) & 0x1fu;
+  std::uint32_t mant = h & 0x3ffu;
+  std::uint32_t bits;
+  if (exp == 0x1f) {
+    bits = sign | 0x7f800000u | (mant << 13);  // infinity or NaN
+  } else if (exp != 0) {
+    bits = sign | ((exp + 112) << 23) | (mant << 13);  // normal: rebias 15 -> 127
+  } else if (mant == 0) {
+    bits = sign;  // zero
+  } else {        // subnormal: normalise
+    int e = -1;
+    do {
+      ++e;
+      mant <<= 1;
+    } while ((mant & 0x400u) == 0);
+    bits = sign | (static_cast<std::uint32_t>(112 - e) << 23) | ((mant & 0x3ffu) << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+Half float_to_half(float f) {
+  std::uint32_t x;
+  std::memcpy(&x, &f, 4);
+  const auto sign = static_cast<Half>((x >> 16) & 0x8000u);
+  const std::uint32_t abs = x & 0x7fffffffu;
+  if (abs >= 0x7f800000u)  // infinity or NaN
+    return static_cast<Half>(sign | 0x7c00u | (abs > 0x7f800000u ? 0x200u : 0u));
+  if (abs >= 0x477ff000u) return static_cast<Half>(sign | 0x7c00u);  // rounds beyond 65504
+  if (abs < 0x38800000u) {  // below the smallest normal: a subnormal (or zero), ties to even
+    if (abs < 0x33000000u) return sign;  // below half the smallest subnormal
+    const std::uint32_t e = abs >> 23;
+    const std::uint32_t m = (abs & 0x7fffffu) | 0x800000u;
+    const std::uint32_t shift = 126 - e;  // value = m * 2^(e - 150); unit 2^-24
+    std::uint32_t r = m >> shift;
+    const std::uint32_t rem = m & ((1u << shift) - 1), half = 1u << (shift - 1);
+    if (rem > half || (rem == half && (r & 1u))) ++r;
+    return static_cast<Half>(sign | r);
+  }
+  // normal: drop 13 mantissa bits, ties to even (a carry into the exponent is correct rounding)
+  std::uint32_t r = abs - 0x38000000u;  // rebias 127 -> 15
+  const std::uint32_t rem = r & 0x1fffu;
+  r >>= 13;
+  if (rem > 0x1000u || (rem == 0x1000u && (r & 1u))) ++r;
+  return static_cast<Half>(sign | r);
+}
 
 namespace {
 
 // ---- portable: eight partial sums, so a compiler can keep them in SSE registers --------------
 
-float dot_portable(const float* a, const float* b, std::size_t d) {
+template <class T>
+float dot_portable(const float* a, const T* b, std::size_t d) {
   float s[8] = {};
   std::size_t i = 0;
   for (; i + 8 <= d; i += 8) {
-    for (int j = 0; j < 8; ++j) s[j] += a[i + j] * b[i + j];
+    for (int j = 0; j < 8; ++j) s[j] += a[i + j] * to_float(b[i + j]);
   }
   float t = 0;
-  for (; i < d; ++i) t += a[i] * b[i];
+  for (; i < d; ++i) t += a[i] * to_float(b[i]);
   return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7])) + t;
 }
 
-float l2sq_portable(const float* a, const float* b, std::size_t d) {
+template <class T>
+float l2sq_portable(const float* a, const T* b, std::size_t d) {
   float s[8] = {};
   std::size_t i = 0;
   for (; i + 8 <= d; i += 8) {
     for (int j = 0; j < 8; ++j) {
-      const float x = a[i + j] - b[i + j];
+      const float x = a[i + j] - to_float(b[i + j]);
       s[j] += x * x;
     }
   }
   float t = 0;
-  for (; i < d; ++i) t += (a[i] - b[i]) * (a[i] - b[i]);
+  for (; i < d; ++i) t += (a[i] - to_float(b[i])) * (a[i] - to_float(b[i]));
   return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7])) + t;
 }
 
-void dot_rows_portable(const float* q, const float* x, std::size_t n, std::size_t d, float* out) {
+template <class T>
+void dot_rows_portable(const float* q, const T* x, std::size_t n, std::size_t d, float* out) {
   for (std::size_t i = 0; i < n; ++i) out[i] = dot_portable(q, x + i * d, d);
 }
 
-void l2sq_rows_portable(const float* q, const float* x, std::size_t n, std::size_t d, float* out) {
+template <class T>
+void l2sq_rows_portable(const float* q, const T* x, std::size_t n, std::size_t d, float* out) {
   for (std::size_t i = 0; i < n; ++i) out[i] = l2sq_portable(q, x + i * d, d);
 }
 
@@ -71,236 +130,167 @@ std::int32_t dot_u8_portable(const std::uint8_t* a, const std::int8_t* b, std::s
   return s;
 }
 
-// ---- AVX2 + FMA --------------------------------------------------------------------------------
-
-#define TANDEM_AVX2 __attribute__((target("avx2,fma,popcnt")))
-
-TANDEM_AVX2 inline float hsum256(__m256 v) {
-  const __m128 lo = _mm256_castps256_ps128(v);
-  const __m128 hi = _mm256_extractf128_ps(v, 1);
-  __m128 s = _mm_add_ps(lo, hi);
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-  return _mm_cvtss_f32(s);
+template <class T>
+void dot_block_portable(const float* q, std::size_t m, const T* x, std::size_t n, std::size_t d,
+                        float* out, std::size_t ld, float*) {
+  for (std::size_t i = 0; i < m; ++i) dot_rows_portable(q + i * d, x, n, d, out + i * ld);
 }
 
-TANDEM_AVX2 float dot_avx2(const float* a, const float* b, std::size_t d) {
-  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 16 <= d; i += 16) {
-    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
+std::size_t select_at_least_portable(const float* s, std::size_t n, float t, std::uint32_t* idx) {
+  std::size_t c = 0;
+  for (std::size_t j = 0; j < n; ++j) {
+    if (s[j] >= t) idx[c++] = static_cast<std::uint32_t>(j);
   }
-  for (; i + 8 <= d; i += 8)
-    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-  float t = hsum256(_mm256_add_ps(s0, s1));
-  for (; i < d; ++i) t += a[i] * b[i];
-  return t;
+  return c;
 }
 
-TANDEM_AVX2 float l2sq_avx2(const float* a, const float* b, std::size_t d) {
-  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 16 <= d; i += 16) {
-    const __m256 x0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
-    const __m256 x1 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8));
-    s0 = _mm256_fmadd_ps(x0, x0, s0);
-    s1 = _mm256_fmadd_ps(x1, x1, s1);
+// ---- AVX2 + FMA: 8 float lanes -----------------------------------------------------------------
+
+#pragma GCC push_options
+#pragma GCC target("avx2,fma,popcnt,f16c")
+namespace avx2 {
+
+struct V {
+  using F = __m256;
+  using I = __m256i;
+  static constexpr std::size_t W = 8;
+  static F zero() { return _mm256_setzero_ps(); }
+  static F loadu(const float* p) { return _mm256_loadu_ps(p); }
+  static F load_partial(const float* p, std::size_t n) {
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), lane);
+    return _mm256_maskload_ps(p, mask);
   }
-  for (; i + 8 <= d; i += 8) {
-    const __m256 x0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
-    s0 = _mm256_fmadd_ps(x0, x0, s0);
+  static F loadu(const Half* p) {
+    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   }
-  float t = hsum256(_mm256_add_ps(s0, s1));
-  for (; i < d; ++i) t += (a[i] - b[i]) * (a[i] - b[i]);
-  return t;
-}
-
-TANDEM_AVX2 void dot_rows_avx2(const float* q, const float* x, std::size_t n, std::size_t d,
-                               float* out) {
-  for (std::size_t i = 0; i < n; ++i) out[i] = dot_avx2(q, x + i * d, d);
-}
-
-TANDEM_AVX2 void l2sq_rows_avx2(const float* q, const float* x, std::size_t n, std::size_t d,
-                                float* out) {
-  for (std::size_t i = 0; i < n; ++i) out[i] = l2sq_avx2(q, x + i * d, d);
-}
-
-TANDEM_AVX2 float sum_rows_avx2(const float* x, std::size_t n) {
-  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(),
-         s3 = _mm256_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    s0 = _mm256_add_ps(s0, _mm256_loadu_ps(x + i));
-    s1 = _mm256_add_ps(s1, _mm256_loadu_ps(x + i + 8));
-    s2 = _mm256_add_ps(s2, _mm256_loadu_ps(x + i + 16));
-    s3 = _mm256_add_ps(s3, _mm256_loadu_ps(x + i + 24));
+  static F load_partial(const Half* p, std::size_t n) {
+    alignas(16) Half tmp[8] = {};
+    std::copy(p, p + n, tmp);
+    return _mm256_cvtph_ps(_mm_load_si128(reinterpret_cast<const __m128i*>(tmp)));
   }
-  float t = hsum256(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
-  for (; i < n; ++i) t += x[i];
-  return t;
-}
-
-TANDEM_AVX2 std::uint32_t hamming_avx2(const std::uint64_t* a, const std::uint64_t* b,
-                                       std::size_t w) {
-  std::uint64_t s = 0;
-  for (std::size_t i = 0; i < w; ++i) s += static_cast<std::uint64_t>(_mm_popcnt_u64(a[i] ^ b[i]));
-  return static_cast<std::uint32_t>(s);
-}
-
-TANDEM_AVX2 std::int32_t dot_u8_avx2(const std::uint8_t* a, const std::int8_t* b, std::size_t d) {
-  __m256i acc = _mm256_setzero_si256();
-  std::size_t i = 0;
-  for (; i + 16 <= d; i += 16) {
-    const __m256i x =
-        _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i)));
-    const __m256i y =
-        _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i)));
-    acc = _mm256_add_epi32(acc, _mm256_madd_epi16(x, y));
+  static float to_float(float v) { return v; }
+  static float to_float(Half v) { return _cvtsh_ss(v); }
+  static F set1(float x) { return _mm256_set1_ps(x); }
+  static void storeu(float* p, F v) { _mm256_storeu_ps(p, v); }
+  static F add(F a, F b) { return _mm256_add_ps(a, b); }
+  static F sub(F a, F b) { return _mm256_sub_ps(a, b); }
+  static F fmadd(F a, F b, F c) { return _mm256_fmadd_ps(a, b, c); }
+  static float reduce(F v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
   }
-  alignas(32) std::int32_t lanes[8];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), acc);
-  std::int32_t s = 0;
-  for (int j = 0; j < 8; ++j) s += lanes[j];
-  for (; i < d; ++i) s += static_cast<std::int32_t>(a[i]) * b[i];
-  return s;
+  static unsigned mask_ge(F v, F t) {
+    return static_cast<unsigned>(_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_GE_OQ)));
+  }
+  static I izero() { return _mm256_setzero_si256(); }
+  static I dot_u8_s8_step(I acc, const std::uint8_t* a, const std::int8_t* b) {
+    const __m256i x = _mm256_cvtepu8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a)));
+    const __m256i y = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b)));
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(x, y));
+  }
+  static std::int32_t ireduce(I v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+    return _mm_cvtsi128_si32(s);
+  }
+};
+
+constexpr std::string_view kName = "avx2";
+// 16 registers: a tile of 4 queries x 16 rows (8 accumulators, 2 row loads, 1 broadcast).
+constexpr std::size_t kTileQueries = 4, kTileVectors = 2;
+
+#include "kernels_simd.inc"
+
+}  // namespace avx2
+#pragma GCC pop_options
+
+// ---- AVX-512 (F, BW, VL, DQ): 16 float lanes ---------------------------------------------------
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,popcnt,f16c")
+namespace avx512 {
+
+struct V {
+  using F = __m512;
+  using I = __m512i;
+  static constexpr std::size_t W = 16;
+  static F zero() { return _mm512_setzero_ps(); }
+  static F loadu(const float* p) { return _mm512_loadu_ps(p); }
+  static F load_partial(const float* p, std::size_t n) {
+    return _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1), p);
+  }
+  static F loadu(const Half* p) {
+    return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  }
+  static F load_partial(const Half* p, std::size_t n) {
+    return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(static_cast<__mmask16>((1u << n) - 1), p));
+  }
+  static float to_float(float v) { return v; }
+  static float to_float(Half v) { return _cvtsh_ss(v); }
+  static F set1(float x) { return _mm512_set1_ps(x); }
+  static void storeu(float* p, F v) { _mm512_storeu_ps(p, v); }
+  static F add(F a, F b) { return _mm512_add_ps(a, b); }
+  static F sub(F a, F b) { return _mm512_sub_ps(a, b); }
+  static F fmadd(F a, F b, F c) { return _mm512_fmadd_ps(a, b, c); }
+  static float reduce(F v) { return _mm512_reduce_add_ps(v); }
+  static unsigned mask_ge(F v, F t) { return _mm512_cmp_ps_mask(v, t, _CMP_GE_OQ); }
+  static I izero() { return _mm512_setzero_si512(); }
+  static I dot_u8_s8_step(I acc, const std::uint8_t* a, const std::int8_t* b) {
+    const __m512i x = _mm512_cvtepu8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a)));
+    const __m512i y = _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b)));
+    return _mm512_add_epi32(acc, _mm512_madd_epi16(x, y));
+  }
+  static std::int32_t ireduce(I v) { return _mm512_reduce_add_epi32(v); }
+};
+
+constexpr std::string_view kName = "avx512";
+// 32 registers: a tile of 12 queries x 32 rows (24 accumulators, 2 row loads, 1 broadcast).
+constexpr std::size_t kTileQueries = 12, kTileVectors = 2;
+
+#include "kernels_simd.inc"
+
+}  // namespace avx512
+#pragma GCC pop_options
+
+constexpr Kernels kPortable{"portable",
+                            dot_portable<float>,
+                            l2sq_portable<float>,
+                            dot_rows_portable<float>,
+                            l2sq_rows_portable<float>,
+                            sum_rows_portable,
+                            hamming_portable,
+                            dot_u8_portable,
+                            dot_block_portable<float>,
+                            1,
+                            select_at_least_portable,
+                            {dot_portable<Half>, l2sq_portable<Half>, dot_rows_portable<Half>,
+                             l2sq_rows_portable<Half>, dot_block_portable<Half>}};
+
+// CPUID leaf 1, ECX bit 29 (GCC 12's __builtin_cpu_supports does not report F16C).
+bool has_f16c() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  return __get_cpuid(1, &a, &b, &c, &d) != 0 && (c & (1u << 29)) != 0;
 }
-
-// ---- AVX-512 (F, BW, VL, DQ; with VPOPCNTDQ where present only through the scalar popcnt) ------
-
-#define TANDEM_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,popcnt")))
-
-TANDEM_AVX512 float dot_avx512(const float* a, const float* b, std::size_t d) {
-  __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 32 <= d; i += 32) {
-    s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), s0);
-    s1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16), s1);
-  }
-  for (; i + 16 <= d; i += 16)
-    s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i), s0);
-  if (i < d) {
-    const __mmask16 m = static_cast<__mmask16>((1u << (d - i)) - 1);
-    s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i), s1);
-  }
-  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
-}
-
-TANDEM_AVX512 float l2sq_avx512(const float* a, const float* b, std::size_t d) {
-  __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 32 <= d; i += 32) {
-    const __m512 x0 = _mm512_sub_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i));
-    const __m512 x1 = _mm512_sub_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(b + i + 16));
-    s0 = _mm512_fmadd_ps(x0, x0, s0);
-    s1 = _mm512_fmadd_ps(x1, x1, s1);
-  }
-  for (; i + 16 <= d; i += 16) {
-    const __m512 x0 = _mm512_sub_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(b + i));
-    s0 = _mm512_fmadd_ps(x0, x0, s0);
-  }
-  if (i < d) {
-    const __mmask16 m = static_cast<__mmask16>((1u << (d - i)) - 1);
-    const __m512 x =
-        _mm512_sub_ps(_mm512_maskz_loadu_ps(m, a + i), _mm512_maskz_loadu_ps(m, b + i));
-    s1 = _mm512_fmadd_ps(x, x, s1);
-  }
-  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
-}
-
-// Four rows at a time share each load of the query: 4 accumulators, 5 loads per 4 FMAs.
-TANDEM_AVX512 void dot_rows_avx512(const float* q, const float* x, std::size_t n, std::size_t d,
-                                   float* out) {
-  std::size_t r = 0;
-  const std::size_t full = d & ~std::size_t{15};
-  const __mmask16 m = static_cast<__mmask16>((1u << (d - full)) - 1);
-  for (; r + 4 <= n; r += 4) {
-    const float* x0 = x + r * d;
-    const float* x1 = x0 + d;
-    const float* x2 = x1 + d;
-    const float* x3 = x2 + d;
-    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(),
-           a3 = _mm512_setzero_ps();
-    std::size_t i = 0;
-    for (; i < full; i += 16) {
-      const __m512 v = _mm512_loadu_ps(q + i);
-      a0 = _mm512_fmadd_ps(v, _mm512_loadu_ps(x0 + i), a0);
-      a1 = _mm512_fmadd_ps(v, _mm512_loadu_ps(x1 + i), a1);
-      a2 = _mm512_fmadd_ps(v, _mm512_loadu_ps(x2 + i), a2);
-      a3 = _mm512_fmadd_ps(v, _mm512_loadu_ps(x3 + i), a3);
-    }
-    if (i < d) {
-      const __m512 v = _mm512_maskz_loadu_ps(m, q + i);
-      a0 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(m, x0 + i), a0);
-      a1 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(m, x1 + i), a1);
-      a2 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(m, x2 + i), a2);
-      a3 = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(m, x3 + i), a3);
-    }
-    out[r] = _mm512_reduce_add_ps(a0);
-    out[r + 1] = _mm512_reduce_add_ps(a1);
-    out[r + 2] = _mm512_reduce_add_ps(a2);
-    out[r + 3] = _mm512_reduce_add_ps(a3);
-  }
-  for (; r < n; ++r) out[r] = dot_avx512(q, x + r * d, d);
-}
-
-TANDEM_AVX512 void l2sq_rows_avx512(const float* q, const float* x, std::size_t n, std::size_t d,
-                                    float* out) {
-  for (std::size_t r = 0; r < n; ++r) out[r] = l2sq_avx512(q, x + r * d, d);
-}
-
-TANDEM_AVX512 float sum_rows_avx512(const float* x, std::size_t n) {
-  __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(),
-         s3 = _mm512_setzero_ps();
-  std::size_t i = 0;
-  for (; i + 64 <= n; i += 64) {
-    s0 = _mm512_add_ps(s0, _mm512_loadu_ps(x + i));
-    s1 = _mm512_add_ps(s1, _mm512_loadu_ps(x + i + 16));
-    s2 = _mm512_add_ps(s2, _mm512_loadu_ps(x + i + 32));
-    s3 = _mm512_add_ps(s3, _mm512_loadu_ps(x + i + 48));
-  }
-  float t = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));
-  for (; i < n; ++i) t += x[i];
-  return t;
-}
-
-TANDEM_AVX512 std::int32_t dot_u8_avx512(const std::uint8_t* a, const std::int8_t* b,
-                                         std::size_t d) {
-  __m512i acc = _mm512_setzero_si512();
-  std::size_t i = 0;
-  for (; i + 32 <= d; i += 32) {
-    const __m512i x =
-        _mm512_cvtepu8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + i)));
-    const __m512i y =
-        _mm512_cvtepi8_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + i)));
-    acc = _mm512_add_epi32(acc, _mm512_madd_epi16(x, y));
-  }
-  std::int32_t s = _mm512_reduce_add_epi32(acc);
-  for (; i < d; ++i) s += static_cast<std::int32_t>(a[i]) * b[i];
-  return s;
-}
-
-constexpr Kernels kPortable{"portable",        dot_portable,       l2sq_portable,
-                            dot_rows_portable, l2sq_rows_portable, sum_rows_portable,
-                            hamming_portable,  dot_u8_portable};
-constexpr Kernels kAvx2{"avx2",         dot_avx2,      l2sq_avx2,    dot_rows_avx2,
-                        l2sq_rows_avx2, sum_rows_avx2, hamming_avx2, dot_u8_avx2};
-constexpr Kernels kAvx512{"avx512",         dot_avx512,      l2sq_avx512,  dot_rows_avx512,
-                          l2sq_rows_avx512, sum_rows_avx512, hamming_avx2, dot_u8_avx512};
 
 bool has_avx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") && has_f16c();
 }
 bool has_avx2() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-         __builtin_cpu_supports("popcnt");
+         __builtin_cpu_supports("popcnt") && has_f16c();
 }
 
 }  // namespace
 
 const Kernels& kernels() {
-  static const Kernels& chosen = has_avx512() ? kAvx512 : has_avx2() ? kAvx2 : kPortable;
+  static const Kernels& chosen = has_avx512() ? avx512::kTable
+                                 : has_avx2() ? avx2::kTable
+                                              : kPortable;
   return chosen;
 }
 
@@ -310,8 +300,8 @@ const Kernels& portable_kernels() {
 
 const Kernels* kernels_named(std::string_view name) {
   if (name == "portable") return &kPortable;
-  if (name == "avx2") return has_avx2() ? &kAvx2 : nullptr;
-  if (name == "avx512") return has_avx512() ? &kAvx512 : nullptr;
+  if (name == "avx2") return has_avx2() ? &avx2::kTable : nullptr;
+  if (name == "avx512") return has_avx512() ? &avx512::kTable : nullptr;
   return nullptr;
 }
 

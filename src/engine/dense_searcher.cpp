@@ -79,11 +79,19 @@ std::string DenseSearcher::settings_json() const {
     j["m"] = d.hnsw ? d.hnsw->m : 0;
   }
   if (o.method == pipeline::DenseMethod::sq8 || o.method == pipeline::DenseMethod::binary ||
-      o.method == pipeline::DenseMethod::pq)
-    j["rerank"] = o.rerank != 0 ? o.rerank : std::max<std::size_t>(100, 10 * options_.k);
+      o.method == pipeline::DenseMethod::pq) {
+    const auto kind = o.method == pipeline::DenseMethod::sq8  ? dense::CodeKind::sq8
+                      : o.method == pipeline::DenseMethod::pq ? dense::CodeKind::pq
+                                                              : dense::CodeKind::binary;
+    const auto scoring =
+        o.binary_hamming ? dense::BinaryScoring::hamming : dense::BinaryScoring::asymmetric;
+    j["rerank"] = o.rerank != 0 ? o.rerank : dense::default_rerank(kind, scoring, options_.k);
+    if (kind == dense::CodeKind::binary)
+      j["binary_scoring"] = o.binary_hamming ? "hamming" : "asymmetric";
+  }
   if (o.method == pipeline::DenseMethod::exact) {
     j["query_block"] = o.exact.query_block;
-    j["blas"] = o.exact.blas_min_queries > 0;
+    j["block_product"] = o.exact.block_min_queries > 0;
   }
   if (!o.filter_ids.empty()) j["filter_ids"] = o.filter_ids.size();
   return j.dump();
@@ -91,7 +99,7 @@ std::string DenseSearcher::settings_json() const {
 
 std::string DenseSearcher::last_batch_json() const {
   const json j = {{"exact_fallbacks", last_.exact_stats.fallbacks},
-                  {"blas", last_.exact_stats.used_blas},
+                  {"block_product", last_.exact_stats.used_block_product},
                   {"filter_exact_segments", last_.filter_fallbacks}};
   return j.dump();
 }

@@ -22,6 +22,7 @@ json dense_to_json(const dense::DenseSettings& d) {
             {"codes", codes},
             {"pq_m", d.pq_m},
             {"code_seed", d.code_seed}};
+  if (d.storage != dense::Storage::f32) j["storage"] = std::string(dense::to_string(d.storage));
   if (d.hnsw) {
     j["hnsw"] = {{"m", d.hnsw->m},
                  {"ef_construction", d.hnsw->ef_construction},
@@ -39,6 +40,7 @@ dense::DenseSettings dense_from_json(const json& j) {
     d.codes.push_back(dense::parse_code_kind(c.get<std::string>()));
   d.pq_m = j.value("pq_m", std::uint32_t{0});
   d.code_seed = j.value("code_seed", std::uint64_t{1});
+  d.storage = dense::parse_storage(j.value("storage", std::string("fp32")));
   if (j.contains("hnsw")) {
     const json& h = j.at("hnsw");
     dense::HnswParams p;

@@ -156,8 +156,12 @@ DenseBatch DenseRetriever::search_batch(std::span<const float> raw, std::size_t 
   batch.latency_us.assign(nq, 0.0);
   const unsigned t = resolve_threads(threads);
   const auto& segments = index_->segments();
-  const std::size_t rerank =
-      options_.rerank != 0 ? options_.rerank : std::max<std::size_t>(100, 10 * k);
+  const dense::BinaryScoring binary =
+      options_.binary_hamming ? dense::BinaryScoring::hamming : dense::BinaryScoring::asymmetric;
+  const std::size_t rerank = options_.rerank != 0 || options_.method == DenseMethod::exact ||
+                                     options_.method == DenseMethod::hnsw
+                                 ? options_.rerank
+                                 : dense::default_rerank(code_kind(options_.method), binary, k);
 
   for (std::uint32_t s = 0; s < segments.size(); ++s) {
     if (segments[s]->dense() == nullptr) continue;
@@ -178,7 +182,7 @@ DenseBatch DenseRetriever::search_batch(std::span<const float> raw, std::size_t 
       o.k = k;
       o.threads = 1;
       const std::size_t qb =
-          nq >= o.blas_min_queries && o.blas_min_queries > 0
+          nq >= o.block_min_queries && o.block_min_queries > 0
               ? std::max<std::size_t>(1, std::min(o.query_block, (nq + t - 1) / t))
               : 1;
       o.query_block = qb;
@@ -199,7 +203,8 @@ DenseBatch DenseRetriever::search_batch(std::span<const float> raw, std::size_t 
       for (const auto& st : stats) {
         batch.exact_stats.queries += st.queries;
         batch.exact_stats.fallbacks += st.fallbacks;
-        batch.exact_stats.used_blas = batch.exact_stats.used_blas || st.used_blas;
+        batch.exact_stats.used_block_product =
+            batch.exact_stats.used_block_product || st.used_block_product;
       }
       continue;
     }
@@ -219,7 +224,7 @@ DenseBatch DenseRetriever::search_batch(std::span<const float> raw, std::size_t 
     std::vector<std::vector<Hit>> found(t);
     parallel_for(nq, t, [&](std::size_t q, unsigned w) {
       const auto t0 = Clock::now();
-      codes.search(queries.data() + q * d, k, rerank, ctx[w], found[w], filter);
+      codes.search(queries.data() + q * d, k, rerank, ctx[w], found[w], filter, binary);
       add(q, found[w]);
       batch.latency_us[q] += std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
     });

@@ -53,6 +53,43 @@ TEST(DenseCli, DenseOnlyIndexEveryRetrieverAndVerify) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
+// --dense-storage fp16: every retriever finds the same documents as over fp32, the manifest records
+// the storage, verify passes, --binary-hamming is accepted, and a value beyond the binary16 range
+// is refused.
+TEST(DenseCli, Fp16StorageEveryRetriever) {
+  TempDir dir;
+  test::write_file(dir / "docs.jsonl", kDocs);
+  test::write_file(dir / "q.jsonl",
+                   "{\"qid\": \"q1\", \"vector\": [1, 0.05, 0, 0]}\n"
+                   "{\"qid\": \"q2\", \"vector\": [0, 0, 0.1, 1]}\n");
+  auto r = run_command(tandem() + " index --dense " + quote(dir / "docs.jsonl") +
+                       " --metric cosine --dense-storage fp16 --hnsw --deterministic --codes "
+                       "sq8,binary,pq --pq-m 2 --index " +
+                       quote(dir / "idx"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(test::read_file(dir / "idx" / "manifest.json").find("\"storage\": \"fp16\""),
+            std::string::npos);
+  for (const char* retriever : {"dense-exact", "hnsw", "sq8", "binary", "pq"}) {
+    for (const char* extra : {"", " --binary-hamming"}) {
+      r = run_command(tandem() + " search --index " + quote(dir / "idx") + " --retriever " +
+                      retriever + " --queries " + quote(dir / "q.jsonl") + " --run " +
+                      quote(dir / "run.txt") + " --k 2 --rerank 5 -q" + extra);
+      ASSERT_EQ(r.exit_code, 0) << retriever << ": " << r.err;
+      const std::string run = test::read_file(dir / "run.txt");
+      EXPECT_EQ(run.substr(0, run.find(' ', 6)), "q1 Q0 d1") << retriever << "\n" << run;
+      EXPECT_NE(run.find("q2 Q0 d5 1 "), std::string::npos) << retriever << "\n" << run;
+    }
+  }
+  r = run_command(tandem() + " verify --index " + quote(dir / "idx"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  test::write_file(dir / "big.jsonl", "{\"id\": \"a\", \"vector\": [1, 70000]}\n");
+  r = run_command(tandem() + " index --dense " + quote(dir / "big.jsonl") +
+                  " --metric ip --dense-storage fp16 --index " + quote(dir / "big"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("float16 range"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "big" / "manifest.json"));
+}
+
 TEST(DenseCli, TextAndDenseInOneIndex) {
   TempDir dir;
   test::write_file(dir / "corpus.jsonl",

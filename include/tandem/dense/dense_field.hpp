@@ -43,6 +43,7 @@ struct DenseSettings {
   std::vector<CodeKind> codes;
   std::uint32_t pq_m = 0;  // PQ sub-quantisers (0 = dim / 4, a divisor of dim)
   std::uint64_t code_seed = 1;
+  Storage storage = Storage::f32;  // element type of dense.vectors (fp16 halves its size)
 };
 
 /// Writes the dense files of a segment. `values` holds row_doc.size() rows of settings.dim floats

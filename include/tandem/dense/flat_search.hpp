@@ -21,25 +21,26 @@ inline bool row_allowed(RowFilter filter, std::size_t row) {
 struct ExactSearchOptions {
   std::size_t k = 10;
   unsigned threads = 1;  // 0 = all cores; work is split over blocks of queries
-  /// Use the BLAS matrix product (OpenBLAS sgemm) for blocks of at least this many queries; below
-  /// it, each query is scanned with the SIMD row kernel. 0 = never use BLAS.
-  std::size_t blas_min_queries = 8;
+  /// Use the blocked matrix product (Kernels::dot_block, register-tiled in the manner of BLAS's
+  /// GEBP) for blocks of at least this many queries; below it, each query is scanned with the SIMD
+  /// row kernel. 0 = never.
+  std::size_t block_min_queries = 8;
   std::size_t query_block = 128;  // queries per matrix product
-  std::size_t doc_block = 2048;   // rows per matrix product
+  std::size_t doc_block = 1024;   // rows per matrix product
 };
 
 /// What a batch of exact searches did (for --stats).
 struct ExactSearchStats {
   std::uint64_t queries = 0;
   std::uint64_t fallbacks = 0;  // queries re-scanned in double precision (near-tie at the cut)
-  bool used_blas = false;
+  bool used_block_product = false;
 };
 
 /// The exact top-k rows of each query, in the engine's result order (score descending, then row
 /// ascending = DocId ascending). `queries` holds nq prepared queries (prepare_query) of
 /// store.dim() floats. Hits carry row numbers in `doc`.
 ///
-/// Exactness: scores are first computed in float32 (SIMD kernels or sgemm) to keep the best
+/// Exactness: scores are first computed in float32 (SIMD kernels or the blocked product) to keep the best
 /// k + 32 candidates; candidates are then rescored in double precision, rounded once to float, and
 /// the top k of those returned, ranked by that float score, then row (the rule of every retriever
 /// and of the merge of segments' hits: rows whose doubles differ but round to the same float are

@@ -25,13 +25,14 @@ DenseMethod parse_dense_method(std::string_view name);
 struct DenseOptions {
   DenseMethod method = DenseMethod::exact;
   std::size_t ef = 100;    // HNSW beam width (raised to k when smaller)
-  std::size_t rerank = 0;  // codes: candidates re-ranked from full precision (0 = max(100, 10k))
+  std::size_t rerank = 0;  // codes: candidates re-ranked from full precision (0 = default_rerank)
+  bool binary_hamming = false;  // binary codes: Hamming distance instead of the asymmetric score
   /// Allowed external ids (empty = all). A filter that allows less than `exact_below` of the rows
   /// is served by exact search over the allowed rows (graph search would wander through
   /// disallowed nodes).
   std::vector<std::string> filter_ids;
   double exact_below = 0.02;
-  dense::ExactSearchOptions exact;  // block sizes and BLAS use of exact search
+  dense::ExactSearchOptions exact;  // block sizes of exact search
 };
 
 /// Per-query results of a batch, with each query's latency.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include <gtest/gtest.h>
 
@@ -19,11 +20,13 @@ namespace {
 std::vector<Hit> brute_force(const VectorStore& store, const float* q, std::size_t k,
                              RowFilter filter = {}) {
   std::vector<std::pair<float, std::size_t>> all;
+  std::vector<float> scratch(store.dim());
   for (std::size_t r = 0; r < store.rows(); ++r) {
     if (!row_allowed(filter, r)) continue;
+    const float* x = store.row_floats(r, scratch.data());
     double s = 0;
     for (std::size_t j = 0; j < store.dim(); ++j) {
-      const double a = q[j], b = store.row(r)[j];
+      const double a = q[j], b = x[j];
       s += store.metric() == Metric::l2 ? -(a - b) * (a - b) : a * b;
     }
     all.emplace_back(static_cast<float>(s), r);
@@ -62,7 +65,7 @@ void expect_exact(const VectorStore& store, const std::vector<float>& queries, s
 
 class FlatSearchRandom : public ::testing::TestWithParam<Metric> {};
 
-TEST_P(FlatSearchRandom, EqualsBruteForceWithAndWithoutBlas) {
+TEST_P(FlatSearchRandom, EqualsBruteForceBlockedAndScanned) {
   const Metric metric = GetParam();
   for (std::size_t d : {3, 17, 64, 100}) {
     test::TempDir dir;
@@ -80,7 +83,7 @@ TEST_P(FlatSearchRandom, EqualsBruteForceWithAndWithoutBlas) {
     o.doc_block = 700;  // several blocks, the last one partial
     o.query_block = 16;
     expect_exact(store, q, 10, o);
-    o.blas_min_queries = 0;  // the SIMD row kernel
+    o.block_min_queries = 0;  // the SIMD row kernel
     expect_exact(store, q, 10, o);
     o.k = 100;
     o.threads = 2;
@@ -90,6 +93,43 @@ TEST_P(FlatSearchRandom, EqualsBruteForceWithAndWithoutBlas) {
 
 INSTANTIATE_TEST_SUITE_P(Metrics, FlatSearchRandom,
                          ::testing::Values(Metric::ip, Metric::cosine, Metric::l2));
+
+// fp16 storage: the file holds binary16 values (half the bytes of the vectors), and exact search
+// (blocked and scanned, every metric) equals the brute force over the stored values.
+TEST(FlatSearch, Fp16StorageIsExactOverStoredValues) {
+  for (Metric metric : {Metric::ip, Metric::l2, Metric::cosine}) {
+    test::TempDir dir;
+    const std::size_t n = 2000, d = 100;
+    auto x = test_data::clustered(n, d, 77, 20);
+    auto q = test_data::clustered(30, d, 78, 20);
+    if (metric == Metric::cosine) {
+      test_data::normalise(x, d);
+      test_data::normalise(q, d);
+    }
+    write_vector_store(dir / "h", metric, d, identity(n), x, Storage::f16);
+    write_vector_store(dir / "f", metric, d, identity(n), x, Storage::f32);
+    const VectorStore store(dir / "h");
+    ASSERT_EQ(store.storage(), Storage::f16);
+    EXPECT_EQ(std::filesystem::file_size(dir / "f") - std::filesystem::file_size(dir / "h"),
+              n * d * 2);
+    store.verify(static_cast<std::uint32_t>(n));
+    std::vector<float> scratch(d);
+    const float* r5 = store.row_floats(5, scratch.data());
+    for (std::size_t j = 0; j < d; ++j) {
+      EXPECT_NEAR(r5[j], x[5 * d + j], 1e-3 * std::abs(x[5 * d + j]));  // 11-bit significand
+    }
+    ExactSearchOptions o;
+    o.k = 10;
+    o.doc_block = 700;
+    o.query_block = 16;
+    expect_exact(store, q, 10, o);
+    o.block_min_queries = 0;
+    expect_exact(store, q, 10, o);
+  }
+  test::TempDir dir;
+  const std::vector<float> big = {1.0f, 70000.0f};
+  EXPECT_THROW(write_vector_store(dir / "b", Metric::ip, 2, identity(1), big, Storage::f16), Error);
+}
 
 TEST(FlatSearch, FilterKeepsOnlyAllowedRows) {
   test::TempDir dir;
@@ -126,10 +166,10 @@ TEST(FlatSearch, Sift5kEqualsGroundTruth) {
   test::TempDir tmp;
   write_vector_store(tmp / "v", Metric::l2, base.dim, identity(base.rows()), base.values);
   const VectorStore store(tmp / "v");
-  for (std::size_t blas : {0, 8}) {
+  for (std::size_t blocked : {0, 8}) {
     ExactSearchOptions o;
     o.k = 100;
-    o.blas_min_queries = blas;
+    o.block_min_queries = blocked;
     o.threads = 2;
     std::vector<std::vector<Hit>> got;
     exact_search(store, queries.values, queries.rows(), o, got);
