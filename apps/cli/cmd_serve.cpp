@@ -53,7 +53,7 @@ int run_serve(ServeArgs a) {
   d.dense.rerank = a.rerank;
   // One query per request: the per-query SIMD kernel (the CLI's --query-block 1).
   d.dense.exact.query_block = 1;
-  d.dense.exact.blas_min_queries = 0;
+  d.dense.exact.block_min_queries = 0;
   if (o.limits.max_k == 0) fail(ErrorKind::invalid_argument, "--max-k must be at least 1");
   const std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
   return server::serve(o, [&](int port) {
