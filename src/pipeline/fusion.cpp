@@ -188,8 +188,9 @@ std::vector<FusedEntry> fuse(const FusionParams& params,
   };
   const std::size_t n = k != 0 && k < keys.size() ? k : keys.size();
   if (n < keys.size()) {
-    std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(n), keys.end(),
-                      before);
+    const auto nth = keys.begin() + static_cast<std::ptrdiff_t>(n);
+    std::nth_element(keys.begin(), nth, keys.end(), before);
+    std::sort(keys.begin(), nth, before);
   } else {
     std::sort(keys.begin(), keys.end(), before);
   }
