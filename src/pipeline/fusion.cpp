@@ -143,19 +143,34 @@ std::vector<FusedEntry> fuse(const FusionParams& params,
   while (cap < 2 * total) cap <<= 1;
   constexpr std::uint32_t kEmpty = 0xffffffffu;
   std::vector<std::uint32_t> table(cap, kEmpty);
+  bool keyed = total > 0;
+  for (const auto& list : lists) {
+    for (const auto& e : list) keyed = keyed && e.key != 0;
+  }
   std::vector<std::string_view> ids;
   ids.reserve(total);
+  std::vector<std::uint64_t> entry_keys;
+  if (keyed) entry_keys.reserve(total);
   std::vector<Contribution> contrib;
   contrib.reserve(total * L);
   const std::hash<std::string_view> hash;
   for (std::size_t l = 0; l < L; ++l) {
     for (std::size_t r = 0; r < lists[l].size(); ++r) {
       const std::string_view id = lists[l][r].id;
-      std::size_t h = hash(id) & (cap - 1);
-      while (table[h] != kEmpty && ids[table[h]] != id) h = (h + 1) & (cap - 1);
+      const std::uint64_t key = lists[l][r].key;
+      std::size_t h;
+      if (keyed) {
+        std::uint64_t x = key * 0x9e3779b97f4a7c15ULL;  // Fibonacci hashing
+        h = static_cast<std::size_t>(x ^ (x >> 29)) & (cap - 1);
+        while (table[h] != kEmpty && entry_keys[table[h]] != key) h = (h + 1) & (cap - 1);
+      } else {
+        h = hash(id) & (cap - 1);
+        while (table[h] != kEmpty && ids[table[h]] != id) h = (h + 1) & (cap - 1);
+      }
       if (table[h] == kEmpty) {
         table[h] = static_cast<std::uint32_t>(ids.size());
         ids.push_back(id);
+        if (keyed) entry_keys.push_back(key);
         contrib.resize(contrib.size() + L);
       }
       Contribution& c = contrib[table[h] * L + l];
@@ -188,8 +203,9 @@ std::vector<FusedEntry> fuse(const FusionParams& params,
   };
   const std::size_t n = k != 0 && k < keys.size() ? k : keys.size();
   if (n < keys.size()) {
-    std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(n), keys.end(),
-                      before);
+    const auto nth = keys.begin() + static_cast<std::ptrdiff_t>(n);
+    std::nth_element(keys.begin(), nth, keys.end(), before);
+    std::sort(keys.begin(), nth, before);
   } else {
     std::sort(keys.begin(), keys.end(), before);
   }

@@ -240,9 +240,17 @@ void Pipeline::fuse(QueryState& state, const PipelineTail* tail) const {
   const PipelineTail& t = tail != nullptr ? *tail : tail_;
   thread_local std::vector<std::vector<ScoredId>> lists;
   lists.resize(state.legs.size());
+  // Legs over one index: documents are identified by location (cheaper than hashing ids).
+  bool one_index = true;
+  for (std::size_t l = 1; l < legs_.size(); ++l)
+    one_index = one_index && &legs_[l]->leg_index() == &legs_[0]->leg_index();
   for (std::size_t l = 0; l < state.legs.size(); ++l) {
     lists[l].clear();
-    for (const auto& h : state.legs[l].hits) lists[l].push_back({h.id, h.score});
+    for (const auto& h : state.legs[l].hits) {
+      const std::uint64_t key =
+          one_index ? ((std::uint64_t{h.at.segment} << 32) | h.at.doc) + 1 : 0;
+      lists[l].push_back({h.id, h.score, key});
+    }
   }
   // Without stages only the first k can be returned: materialise only those.
   const std::size_t keep = t.feedback.empty() && t.rerank.empty() ? t.k : 0;

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -60,6 +61,10 @@ NormalizedList normalize(std::span<const double> scores, Normalizer normalizer,
 struct ScoredId {
   std::string_view id;
   double score = 0;
+  /// Optional: a non-zero integer that identifies the document across all the lists (e.g. its
+  /// location when every list comes from one index); when every entry has one, the union is
+  /// built on these instead of hashing ids. Order and output still use `id`.
+  std::uint64_t key = 0;
 };
 
 struct FusionParams {

@@ -109,6 +109,23 @@ TEST(Fuse, ConvexAlphaPointEightAndCutToK) {
   EXPECT_NEAR(f[1].score, 0.6, 1e-12);
 }
 
+TEST(Fuse, IntegerKeysGiveTheSameHandComputedResult) {
+  FusionParams p;
+  p.method = FusionMethod::convex;
+  p.weights = {0.5, 0.5};
+  // The lists of ConvexMinMaxEqualWeights, each document with its own key.
+  const Lists l = {{{"a", 10, 1}, {"b", 6, 2}, {"c", 2, 3}},
+                   {{"b", 0.9, 2}, {"d", 0.5, 4}, {"a", 0.1, 1}}};
+  const auto f = fuse(p, l, 0);
+  EXPECT_EQ(ids(f), (std::vector<std::string>{"b", "a", "d", "c"}));
+  EXPECT_DOUBLE_EQ(find(f, "b").score, 0.75);
+  EXPECT_DOUBLE_EQ(find(f, "a").score, 0.5);
+  EXPECT_EQ(find(f, "a").lists[1].rank, 3u);
+  // Cut to 2 after ordering.
+  const auto top = fuse(p, l, 2);
+  EXPECT_EQ(ids(top), (std::vector<std::string>{"b", "a"}));
+}
+
 TEST(Fuse, RrfWithAndWithoutWeights) {
   FusionParams p;
   p.method = FusionMethod::rrf;
