@@ -81,6 +81,33 @@ std::string tokens_jsonl(const std::vector<Doc>& docs, std::size_t dim = kDim) {
   return out;
 }
 
+// The token vectors of `docs` as a float32 .npy of all tokens (rows in document order) and its
+// offsets file (id<TAB>token count), the other input form of --multivec.
+void write_tokens_npy(const std::vector<Doc>& docs, const fs::path& npy, const fs::path& offsets) {
+  std::string data, lines;
+  std::size_t rows = 0;
+  for (const auto& d : docs) {
+    if (d.tokens.empty()) continue;
+    lines += fmt::format("{}\t{}\n", d.id, d.tokens.size());
+    for (const auto& t : d.tokens) {
+      for (const int v : t) {
+        const float f = static_cast<float>(v) / 8.0f;
+        data.append(reinterpret_cast<const char*>(&f), sizeof f);
+      }
+      ++rows;
+    }
+  }
+  std::string header =
+      fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, {}), }}", rows, kDim);
+  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
+  header += '\n';
+  std::string file = std::string("\x93NUMPY\x01\x00", 8);
+  file += static_cast<char>(header.size() & 0xff);
+  file += static_cast<char>(header.size() >> 8);
+  test::write_file(npy, file + header + data);
+  test::write_file(offsets, lines);
+}
+
 // A run's scores by "query doc".
 std::map<std::string, double> scores(const std::string& run) {
   std::map<std::string, double> out;
@@ -203,14 +230,18 @@ TEST_F(LiveMultivecCli, Int8MergesRequantiseAndStayValid) {
   test::write_file(dir_ / "c1.jsonl", corpus_jsonl(first));
   test::write_file(dir_ / "mv1.jsonl", tokens_jsonl(first));
   test::write_file(dir_ / "c2.jsonl", corpus_jsonl(batch));
-  test::write_file(dir_ / "mv2.jsonl", tokens_jsonl(batch));
+  write_tokens_npy(batch, dir_ / "mv2.npy", dir_ / "mv2.offsets");
   auto r = run_command(tandem() + " index -q --index " + quote(idx) + " --corpus " +
                        quote(dir_ / "c1.jsonl") + " --multivec " + quote(dir_ / "mv1.jsonl") +
                        " --multivec-encoding int8");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = run_command(tandem() + " add -q --no-auto-merge --index " + quote(idx) + " --corpus " +
-                  quote(dir_ / "c2.jsonl") + " --multivec " + quote(dir_ / "mv2.jsonl"));
+  // The batch's token vectors as a .npy with an offsets file.
+  r = run_command(tandem() + " add --no-auto-merge --index " + quote(idx) + " --corpus " +
+                  quote(dir_ / "c2.jsonl") + " --multivec " + quote(dir_ / "mv2.npy") +
+                  " --multivec-offsets " + quote(dir_ / "mv2.offsets"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("multi-vector field: 8 documents"), std::string::npos) << r.out;
+  expect_verified(idx, "the int8 add");
   r = run_command(tandem() + " delete -q --index " + quote(idx) + " --id d02 --id d15");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = run_command(tandem() + " merge -q --index " + quote(idx));
