@@ -29,6 +29,8 @@ struct AddArgs {
   double impact_scale = 1.0;
   std::string dense;
   std::string dense_ids;
+  std::string multivec;
+  std::string multivec_offsets;
 };
 
 int run_add(const AddArgs& a) {
@@ -47,6 +49,10 @@ int run_add(const AddArgs& a) {
   }
   options.dense_vectors = a.dense;
   options.dense_ids = a.dense_ids;
+  options.multivec = a.multivec;
+  options.multivec_offsets = a.multivec_offsets;
+  if (!a.multivec_offsets.empty() && a.multivec.empty())
+    fail(ErrorKind::invalid_argument, "--multivec-offsets needs --multivec TOKENS");
   if (!a.dense_ids.empty() && a.dense.empty())
     fail(ErrorKind::invalid_argument, "--dense-ids needs --dense VECTORS");
   if (a.corpus.empty() && a.sparse.empty() && a.dense.empty())
@@ -74,6 +80,9 @@ int run_add(const AddArgs& a) {
                r.merge.segments_merged, r.merge.merges, r.merge.documents, r.merge.deleted_dropped,
                r.merge.seconds);
   }
+  if (r.build.multivec_docs > 0)
+    fmt::print("  multi-vector field: {} documents, {} token vectors\n", r.build.multivec_docs,
+               r.build.multivec_tokens);
   fmt::print("  {} segments\n", r.merge.segments_after);
   if (r.build.skipped_lines + r.build.skipped_duplicates > 0) {
     fmt::print("  skipped {} malformed lines and {} duplicate ids:\n", r.build.skipped_lines,
@@ -94,11 +103,13 @@ void add_add_command(CLI::App& app, Action& run) {
       "the index before or after the add, never in between; when the command returns, the change\n"
       "is durable. Afterwards the size-tiered merge policy merges small segments (see\n"
       "docs/live.md). The index's learned-sparse and dense fields take the new documents'\n"
-      "vectors from --sparse and --dense (same quantisation, dimension, metric, graph and codes\n"
-      "as the index); a document without a vector is not found through that field. Examples:\n"
+      "vectors from --sparse and --dense, its multi-vector field token vectors from --multivec\n"
+      "(same quantisation, dimension, metric, graph, codes and token encoding as the index); a\n"
+      "document without a vector is not found through that field. Examples:\n"
       "  tandem add --index out/scifact --corpus new-docs.jsonl\n"
       "  tandem add --index out/hybrid --corpus new.jsonl --sparse new.splade.jsonl \\\n"
-      "      --dense new.npy --dense-ids new.ids");
+      "      --dense new.npy --dense-ids new.ids\n"
+      "  tandem add --index out/colbert --corpus new.jsonl --multivec new.tokens.jsonl");
   cmd->add_option("--corpus", args->corpus,
                   "JSONL file (.jsonl or .jsonl.gz) or a directory of them, as for `index` "
                   "(optional with --sparse, which is then the corpus, or --dense for a dense-only "
@@ -117,6 +128,12 @@ void add_add_command(CLI::App& app, Action& run) {
                   "have a dense field of the same dimension)");
   cmd->add_option("--dense-ids", args->dense_ids,
                   "Ids of the --dense rows, one per line (else the file's own ids)");
+  cmd->add_option("--multivec", args->multivec,
+                  "Token vectors of the added documents (as for `index`: JSONL {\"id\", "
+                  "\"vectors\"} or a .npy with --multivec-offsets; the index must have a "
+                  "multi-vector field of the same dimension; its encoding applies)");
+  cmd->add_option("--multivec-offsets", args->multivec_offsets,
+                  "With a .npy --multivec: id<TAB>token count per document, in the .npy's order");
   cmd->add_option("--index", args->index, "An existing index directory")->required();
   cmd->add_option("--threads", args->threads, "Worker threads (0 = all cores)")
       ->capture_default_str();

@@ -19,6 +19,8 @@
 #include "tandem/index/sparse_field.hpp"
 #include "tandem/index/write_lock.hpp"
 #include "tandem/io/file_format.hpp"
+#include "tandem/multi/multi_vector_input.hpp"
+#include "tandem/multi/multi_vector_store.hpp"
 #include "tandem/sparse/cursor/posting_cursor.hpp"
 
 #include "dense_ingest.hpp"
@@ -240,6 +242,35 @@ void write_merged_dense(const IndexReader& reader, const std::vector<std::size_t
   info.dense_rows = row_doc.size();
 }
 
+// The multi-vector field of a merge: the live documents' token vectors in merged DocId order
+// (`rows`: the source and DocId of each merged document). f32 tokens are copied exactly; int8
+// tokens are decoded and re-quantised with the merged segment's own scales (docs/live.md). The
+// file is written even with no rows, as every segment of such an index has one.
+void write_merged_multivec(const IndexReader& reader, const std::vector<std::size_t>& which,
+                           const std::vector<std::pair<std::uint32_t, DocId>>& rows,
+                           const fs::path& out_dir, SegmentInfo& info) {
+  if (!reader.settings().multivec) return;
+  const multi::MultiVectorSettings& settings = *reader.settings().multivec;
+  std::vector<DocId> row_doc;
+  std::vector<std::uint64_t> offsets = {0};
+  std::vector<float> values;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const multi::MultiVectorStore* store = reader.segments()[which[rows[i].first]]->multivec();
+    const auto row = store != nullptr ? store->row_of(rows[i].second) : std::nullopt;
+    if (!row) continue;  // a document without token vectors
+    const std::size_t n = store->token_count(*row);
+    const std::size_t at = values.size();
+    values.resize(at + n * settings.dim);
+    for (std::size_t j = 0; j < n; ++j)
+      store->decode(*row, j, values.data() + at + j * settings.dim);
+    row_doc.push_back(static_cast<DocId>(i));
+    offsets.push_back(offsets.back() + n);
+  }
+  multi::write_multi_vector_store(segment_files::multivec(out_dir), settings.dim, settings.encoding,
+                                  row_doc, offsets, values);
+  info.multivec_rows = row_doc.size();
+}
+
 // The build parameters of the approximate sparse index that the newest of `segments` (indexes
 // into reader's segments; all of them when empty) keeps, if any keeps one: adds and merges build
 // one for their new segment with the same parameters, so the index stays searchable with
@@ -324,6 +355,8 @@ SegmentInfo write_merged_segment(const IndexReader& reader, const std::vector<st
   step(hook, "merge sparse written");
   write_merged_dense(reader, which, live_rows(live), out_dir, threads, info);
   step(hook, "merge dense written");
+  write_merged_multivec(reader, which, live_rows(live), out_dir, info);
+  step(hook, "merge multivec written");
   if (const auto params = kept_approx_params(reader, which)) {
     if (const auto field = SparseFieldFiles::open(out_dir)) {
       auto p = *params;
@@ -432,20 +465,6 @@ std::optional<SparseFieldMeta> index_sparse_meta(const IndexReader& reader) {
 
 }  // namespace
 
-namespace {
-
-/// Adds and merges do not carry a multi-vector field yet (docs/live.md): an index with one is
-/// refused before anything is written. Deletes are fine (re-ranking sees only live candidates).
-void require_no_multivec(const Manifest& m, std::string_view what) {
-  if (m.settings.multivec)
-    fail(ErrorKind::unsupported,
-         "{}: this index has a multi-vector field; adds and merges do not support it in this "
-         "version (rebuild the index with tandem index --overwrite)",
-         what);
-}
-
-}  // namespace
-
 AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
   const auto start = Clock::now();
   AddReport report;
@@ -460,7 +479,6 @@ AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
       dense_only ? std::vector<fs::path>{}
                  : list_corpus_files(sparse_is_corpus ? options.sparse->vectors : options.corpus);
   Session session(options.index_dir);
-  require_no_multivec(session.manifest(), "tandem add");
   const auto reader = session.open();
   Manifest m = session.next();
   if (dense_only && m.settings.layout != FieldLayout::none)
@@ -481,6 +499,29 @@ AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
            "{}: vectors of dimension {}, the index's dense field has {}",
            options.dense_vectors.string(), vectors->dim, m.settings.dense->dim);
   }
+  // Token vectors: with the index's dimension and encoding. Every segment of an index with a
+  // multi-vector field has the file, so an add without them writes one without rows.
+  std::optional<multi::MultiVectorSet> multivec;
+  if (!options.multivec.empty()) {
+    if (!m.settings.multivec)
+      fail(ErrorKind::invalid_argument,
+           "{}: the index has no multi-vector field (token vectors can be added only to an index "
+           "built with --multivec)",
+           options.index_dir.string());
+    if (dense_only)
+      fail(ErrorKind::invalid_argument,
+           "a multi-vector field needs a corpus (its ids must be documents of the corpus)");
+    multivec = multi::read_multi_vectors(options.multivec, options.multivec_offsets);
+    if (multivec->dim != m.settings.multivec->dim)
+      fail(ErrorKind::invalid_argument,
+           "{}: token vectors of dimension {}, the index's multi-vector field has {}",
+           options.multivec.string(), multivec->dim, m.settings.multivec->dim);
+  } else if (!options.multivec_offsets.empty()) {
+    fail(ErrorKind::invalid_argument, "multi-vector offsets need token vectors (--multivec)");
+  } else if (m.settings.multivec) {
+    multivec.emplace();
+    multivec->dim = m.settings.multivec->dim;
+  }
   const std::string name = segment_name_for(m.generation);
   NewSegmentDir out(session.dir() / name);
   BuildOptions build;
@@ -497,8 +538,11 @@ AddReport add_documents(const AddOptions& options, ProgressSink* progress) {
   }
   build.dense_vectors = options.dense_vectors;
   build.dense_ids = options.dense_ids;
-  SegmentInfo segment = build_segment(build, m.settings, files, out.path(), report.build, start,
-                                      progress, vectors ? &*vectors : nullptr);
+  build.multivec = options.multivec;
+  build.multivec_offsets = options.multivec_offsets;
+  SegmentInfo segment =
+      build_segment(build, m.settings, files, out.path(), report.build, start, progress,
+                    vectors ? &*vectors : nullptr, multivec ? &*multivec : nullptr);
   segment.name = name;
   report.build.generation = m.generation - 1;
   if (segment.num_docs == 0) return report;  // nothing to publish; `out` is removed
@@ -564,7 +608,6 @@ MergeReport merge_segments(const MergeOptions& options, ProgressSink* progress) 
   (void)progress;
   const auto start = Clock::now();
   Session session(options.index_dir);
-  require_no_multivec(session.manifest(), "tandem merge");
   const unsigned threads = resolve_threads(options.threads);
   const std::size_t max_segments = std::max<std::size_t>(1, options.max_segments);
   MergeReport report;

@@ -64,6 +64,12 @@ void maxsim_rerank(const index::IndexReader& index, std::span<const float> query
       }
       break;
     }
+    // First stages never return deleted documents; a deleted candidate is still never scored
+    // (docs/live.md, "Multi-vector fields"), counted as missing.
+    if (segments[c.at.segment]->is_deleted(c.at.doc)) {
+      ++st.missing;
+      continue;
+    }
     const multi::MultiVectorStore* store = segments[c.at.segment]->multivec();
     const auto row = store ? store->row_of(c.at.doc) : std::nullopt;
     if (!row) {

@@ -71,6 +71,11 @@ struct AddOptions {
   /// must have a dense field of the same dimension; its metric, graph and code settings apply.
   std::filesystem::path dense_vectors;
   std::filesystem::path dense_ids;
+  /// Token vectors of the added documents (as BuildOptions::multivec / multivec_offsets): the
+  /// index must have a multi-vector field of the same dimension; its encoding applies (int8: the
+  /// new segment's own scales). Without them, the new segment's multi-vector file has no rows.
+  std::filesystem::path multivec;
+  std::filesystem::path multivec_offsets;
 };
 
 struct AddReport {
@@ -83,8 +88,9 @@ struct AddReport {
 /// replaced (Lucene's updateDocument): the old document is deleted in the same publish that adds
 /// the new one, so no reader sees both or neither. Ids repeated inside the corpus are an error
 /// (or, with skip_bad, the first occurrence wins), as in build_index. The documents are analysed
-/// with the index's own settings. A document may lack a sparse or a dense vector (it is then not
-/// found through that field); a vector whose id is not an added document is an error.
+/// with the index's own settings. A document may lack a sparse or a dense vector or token vectors
+/// (it is then not found through that field); a vector whose id is not an added document is an
+/// error.
 AddReport add_documents(const AddOptions& options, ProgressSink* progress = nullptr);
 
 struct DeleteOptions {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "tandem/engine/engine.hpp"
+#include "tandem/index/index_writer.hpp"
 #include "tandem/pipeline/maxsim_reranker.hpp"
 
 #include "test_support.hpp"
@@ -182,6 +183,25 @@ TEST_P(MaxSimIndex, ApproximatePruningsScoreFewerCandidates) {
   EXPECT_GT(st.skipped_exit, 0u);
   EXPECT_EQ(st.scored + st.missing + st.skipped_exit, 300u);
   EXPECT_EQ(out.size(), 10u);
+}
+
+// Even when handed deleted documents as candidates (first stages never return them), MaxSim never
+// scores one: d000..d049 are deleted (d003, d013, ... have no token vectors).
+TEST_P(MaxSimIndex, NeverScoresADeletedCandidate) {
+  index::DeleteOptions del;
+  del.index_dir = dir_ / "idx";
+  for (int i = 0; i < 50; ++i) del.ids.push_back(fmt::format("d{:03}", i));
+  ASSERT_EQ(index::delete_documents(del).deleted, 50u);
+  const auto reader = index::IndexReader::open(dir_ / "idx");
+  pipeline::MaxSimOptions o;
+  o.k = 300;
+  std::vector<pipeline::IndexHit> out;
+  pipeline::MaxSimStats st;
+  pipeline::maxsim_rerank(*reader, query_, 5, candidates_, o, out, &st);
+  EXPECT_EQ(st.scored, 270u - 45u);
+  EXPECT_EQ(st.missing, 30u + 45u);
+  ASSERT_EQ(out.size(), 225u);
+  for (const auto& h : out) EXPECT_GE(h.at.doc, 50u) << "a deleted document was returned";
 }
 
 INSTANTIATE_TEST_SUITE_P(Encodings, MaxSimIndex,
