@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "tandem/core/top_k.hpp"
 #include "tandem/sparse/approx/seismic_index.hpp"
@@ -205,7 +206,9 @@ void check_case(Shape shape, std::uint64_t seed) {
       << "approximate index with pruning off";
   // Written and memory-mapped again, it answers the same.
   const std::filesystem::path file =
-      std::filesystem::path(::testing::TempDir()) / ("exact-" + std::to_string(seed) + ".seismic");
+      std::filesystem::path(::testing::TempDir()) /
+      ("exact-" + std::string(name(shape)) + "-" + std::to_string(seed) + "-" +
+       std::to_string(::getpid()) + ".seismic");  // unique: ctest runs shapes in parallel
   exact_index.write(file);
   const auto mapped = approx::SeismicIndex::open(file, c.forward.num_docs(), c.forward.num_terms);
   ASSERT_TRUE(mapped.mapped());
@@ -230,7 +233,9 @@ void check_pruned(Shape shape, std::uint64_t seed, double& overlap, double& tota
   ASSERT_LE(got.size(), c.k);
   // The persisted copy gives the same hits.
   const std::filesystem::path file =
-      std::filesystem::path(::testing::TempDir()) / ("pruned-" + std::to_string(seed) + ".seismic");
+      std::filesystem::path(::testing::TempDir()) /
+      ("pruned-" + std::string(name(shape)) + "-" + std::to_string(seed) + "-" +
+       std::to_string(::getpid()) + ".seismic");
   index.write(file);
   ASSERT_EQ(run_approx(approx::SeismicIndex::open(file), c, approx::SeismicSearchParams{}), got);
   std::filesystem::remove(file);
