@@ -270,8 +270,8 @@ std::vector<std::string> object_lines(const json& j, const char* member) {
   lines.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (!items[i].is_object())
-      bad("invalid_argument", fmt::format("\"{}\"[{}] must be an object, not {}", member, i,
-                                          type_name(items[i])));
+      bad("invalid_argument",
+          fmt::format("\"{}\"[{}] must be an object, not {}", member, i, type_name(items[i])));
     lines.push_back(items[i].dump());
   }
   return lines;
@@ -281,13 +281,14 @@ std::vector<std::string> object_lines(const json& j, const char* member) {
 
 AddRequest parse_add_request(std::string_view body, const Limits& limits) {
   const json j = parse_body(body, limits);
-  check_members(j, {"documents", "sparse", "dense"}, "add request");
+  check_members(j, {"documents", "sparse", "dense", "multivec"}, "add request");
   if (!j.contains("documents")) bad("invalid_argument", "an add request needs \"documents\"");
   AddRequest r;
   r.documents = object_lines(j, "documents");
   if (r.documents.empty()) bad("invalid_argument", "\"documents\" is empty");
   if (j.contains("sparse")) r.sparse = object_lines(j, "sparse");
   if (j.contains("dense")) r.dense = object_lines(j, "dense");
+  if (j.contains("multivec")) r.multivec = object_lines(j, "multivec");
   return r;
 }
 

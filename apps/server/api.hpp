@@ -80,12 +80,13 @@ struct AddRequest {
   std::vector<std::string> documents;
   std::vector<std::string> sparse;  // {"id", "vector": {"term": w}} or {"id", "indices", "values"}
   std::vector<std::string> dense;   // {"id", "vector": [x, ...]}
+  std::vector<std::string> multivec;  // {"id", "vectors": [[x, ...], ...]} (token vectors)
 };
 
 /// POST /documents body: {"documents": [{...}, ...], "sparse": [{...}, ...], "dense": [{...},
-/// ...]} ("sparse" and "dense" optional). Each item must be an object; the engine checks ids,
-/// fields, weights and dimensions when it adds them (a vector whose id is not among the
-/// documents is an error; a document may lack a vector).
+/// ...], "multivec": [{...}, ...]} ("sparse", "dense" and "multivec" optional). Each item must be
+/// an object; the engine checks ids, fields, weights and dimensions when it adds them (a vector
+/// whose id is not among the documents is an error; a document may lack a vector).
 AddRequest parse_add_request(std::string_view body, const Limits& limits);
 
 /// POST /documents/delete body: {"ids": ["id", ...]} (non-empty strings).

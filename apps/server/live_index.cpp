@@ -228,7 +228,8 @@ json LiveIndex::add(const AddRequest& request) {
   const std::pair<std::filesystem::path, const char*> files[] = {
       {tmp.path() / "documents.jsonl", "documents"},
       {tmp.path() / "sparse.jsonl", "sparse"},
-      {tmp.path() / "dense.jsonl", "dense"}};
+      {tmp.path() / "dense.jsonl", "dense"},
+      {tmp.path() / "multivec.jsonl", "multivec"}};
   index::AddOptions o;
   o.index_dir = dir_;
   o.threads = options_.add_threads;
@@ -241,6 +242,10 @@ json LiveIndex::add(const AddRequest& request) {
   if (!request.dense.empty()) {
     write_lines(files[2].first, request.dense);
     o.dense_vectors = files[2].first;
+  }
+  if (!request.multivec.empty()) {
+    write_lines(files[3].first, request.multivec);
+    o.multivec = files[3].first;
   }
   index::AddReport report;
   try {
