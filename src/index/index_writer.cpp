@@ -282,7 +282,8 @@ std::optional<sparse::approx::SeismicBuildParams> kept_approx_params(
     std::iota(segments.begin(), segments.end(), 0);
   }
   for (auto it = segments.rbegin(); it != segments.rend(); ++it) {
-    const auto path = segment_files::sparse_approx(reader.dir() / reader.segments()[*it]->info().name);
+    const auto path =
+        segment_files::sparse_approx(reader.dir() / reader.segments()[*it]->info().name);
     if (fs::exists(path)) return sparse::approx::SeismicIndex::describe(path).params;
   }
   return std::nullopt;

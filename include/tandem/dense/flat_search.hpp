@@ -40,13 +40,13 @@ struct ExactSearchStats {
 /// ascending = DocId ascending). `queries` holds nq prepared queries (prepare_query) of
 /// store.dim() floats. Hits carry row numbers in `doc`.
 ///
-/// Exactness: scores are first computed in float32 (SIMD kernels or the blocked product) to keep the best
-/// k + 32 candidates; candidates are then rescored in double precision, rounded once to float, and
-/// the top k of those returned, ranked by that float score, then row (the rule of every retriever
-/// and of the merge of segments' hits: rows whose doubles differ but round to the same float are
-/// ordered by row, so one segment and several give the same order). A rounding-error bound
-/// (Higham's gamma_d times |q| max|x|) proves that no row outside the candidates can reach the
-/// k-th reported score; where the proof fails (a near-tie at the cut) the query is rescanned
+/// Exactness: scores are first computed in float32 (SIMD kernels or the blocked product) to keep
+/// the best k + 32 candidates; candidates are then rescored in double precision, rounded once to
+/// float, and the top k of those returned, ranked by that float score, then row (the rule of every
+/// retriever and of the merge of segments' hits: rows whose doubles differ but round to the same
+/// float are ordered by row, so one segment and several give the same order). A rounding-error
+/// bound (Higham's gamma_d times |q| max|x|) proves that no row outside the candidates can reach
+/// the k-th reported score; where the proof fails (a near-tie at the cut) the query is rescanned
 /// entirely in double. So the ids are exactly those of a double-precision brute force ranked by
 /// its float-rounded scores, whatever the SIMD level or summation order.
 void exact_search(const VectorStore& store, std::span<const float> queries, std::size_t nq,

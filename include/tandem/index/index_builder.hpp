@@ -59,7 +59,7 @@ struct BuildReport {
   std::uint64_t sparse_terms = 0;
   std::uint64_t multivec_docs = 0;    // documents with token vectors
   std::uint64_t multivec_tokens = 0;  // token vectors stored
-  double sparse_approx_seconds = 0;  // building and writing the approximate index
+  double sparse_approx_seconds = 0;   // building and writing the approximate index
   std::uint64_t sparse_approx_bytes = 0;
   std::uint64_t sparse_approx_blocks = 0;
 };

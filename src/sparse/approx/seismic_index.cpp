@@ -375,8 +375,8 @@ void SeismicIndex::score_block(std::uint64_t block, TopK& top, SeismicScratch& s
 
 template <bool FloatImpacts>
 void SeismicIndex::search_impl(std::span<const SeismicQueryTerm> query,
-                               const SeismicSearchParams& params, TopK& top,
-                               SeismicScratch& s, DeletedDocs deleted) const {
+                               const SeismicSearchParams& params, TopK& top, SeismicScratch& s,
+                               DeletedDocs deleted) const {
   for (const SeismicQueryTerm& q : query) s.query_weight[q.term] = q.weight;
   s.sorted.assign(query.begin(), query.end());
   std::sort(s.sorted.begin(), s.sorted.end(),
