@@ -54,8 +54,8 @@ svg{display:block;margin:8px 0;background:#fff}.axis{stroke:#889;stroke-width:1}
 footer{margin-top:32px;color:#778;font-size:12px}
 )";
 
-const char* const kPalette[] = {"#3366cc", "#dc3912", "#ff9900", "#109618", "#990099",
-                                "#0099c6", "#dd4477", "#66aa00", "#b82e2e", "#316395"};
+constexpr const char* kPalette[] = {"#3366cc", "#dc3912", "#ff9900", "#109618", "#990099",
+                                    "#0099c6", "#dd4477", "#66aa00", "#b82e2e", "#316395"};
 
 // The summary values exactly as format_trec_eval prints them, one per summary column.
 std::vector<std::string> printed_summary(const Report& report) {
@@ -78,6 +78,7 @@ void metrics_table(std::string& out, const std::vector<LabelledReport>& reports)
   // Rows: the measures of the first report, in trec_eval's order; a measure another report lacks
   // shows as an empty cell.
   std::vector<std::vector<std::string>> printed;
+  printed.reserve(reports.size());
   for (const auto& r : reports) printed.push_back(printed_summary(r.report));
   out += "<h2>Metrics</h2>\n<table class=\"metrics\">\n<tr><th>measure</th>";
   for (const auto& r : reports) out += fmt::format("<th>{}</th>", escape(r.label));

@@ -162,11 +162,11 @@ std::vector<StageSpec> parse_stages(SpecObject& top, std::string_view phase) {
 
 FusionParams parse_fusion(std::optional<SpecObject> o, const std::vector<LegSpec>& legs) {
   FusionParams f;
-  const std::size_t L = legs.size();
-  f.weights.assign(L, 1.0);
-  f.bounds.assign(L, std::nullopt);
+  const std::size_t num_legs = legs.size();
+  f.weights.assign(num_legs, 1.0);
+  f.bounds.assign(num_legs, std::nullopt);
   if (!o) {
-    if (L == 1) {
+    if (num_legs == 1) {
       f.method = FusionMethod::none;
       return f;
     }
@@ -174,18 +174,18 @@ FusionParams parse_fusion(std::optional<SpecObject> o, const std::vector<LegSpec
     return f;
   }
   const auto leg_index = [&](SpecObject& obj, const std::string& name) {
-    for (std::size_t i = 0; i < L; ++i) {
+    for (std::size_t i = 0; i < num_legs; ++i) {
       if (legs[i].name == name) return i;
     }
     std::string known;
     for (const auto& l : legs) known += (known.empty() ? "" : ", ") + l.name;
     obj.fail_at(name, "no leg is named '{}' (legs: {})", name, known);
   };
-  const std::string method = o->string("method").value_or(L == 1 ? "none" : "rrf");
+  const std::string method = o->string("method").value_or(num_legs == 1 ? "none" : "rrf");
   f.method = parse_value<FusionMethod>(*o, "method", method,
                                        [](const std::string& s) { return parse_fusion_method(s); });
-  if (f.method == FusionMethod::none && L != 1)
-    o->fail_at("method", "none takes exactly one leg, not {}", L);
+  if (f.method == FusionMethod::none && num_legs != 1)
+    o->fail_at("method", "none takes exactly one leg, not {}", num_legs);
   if (const auto n = o->string("normalize")) {
     if (f.method != FusionMethod::convex) o->fail_at("normalize", "only with method convex");
     f.normalizer = parse_value<Normalizer>(
@@ -200,7 +200,8 @@ FusionParams parse_fusion(std::optional<SpecObject> o, const std::vector<LegSpec
   auto weights = o->object("weights");
   if (alpha && weights) o->fail_at("alpha", "give \"alpha\" or \"weights\", not both");
   if (alpha) {
-    if (L != 2) o->fail_at("alpha", "takes two legs (weights alpha and 1 - alpha), not {}", L);
+    if (num_legs != 2)
+      o->fail_at("alpha", "takes two legs (weights alpha and 1 - alpha), not {}", num_legs);
     if (*alpha < 0 || *alpha > 1) o->fail_at("alpha", "must be in [0, 1]");
     f.weights = {*alpha, 1.0 - *alpha};
   }

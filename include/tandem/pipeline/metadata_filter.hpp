@@ -29,7 +29,7 @@ namespace tandem::pipeline {
 class MetadataFilter {
  public:
   /// An empty filter (matches everything).
-  MetadataFilter() = default;
+  MetadataFilter() = default;  // NOLINT(bugprone-exception-escape): a null json does not throw
   /// Reads a filter object; errors name the path of the bad condition.
   static MetadataFilter parse(SpecObject spec);
 

@@ -107,7 +107,8 @@ struct StageSpec {
   nlohmann::json json;
 };
 
-struct PipelineSpec {
+struct PipelineSpec {  // NOLINT(bugprone-exception-escape): members default-construct without
+                       // throwing
   int version = kPipelineFormatVersion;
   std::string index;  // default index of the legs; the filter reads its stored documents
   std::size_t k = 1000;
