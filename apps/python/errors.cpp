@@ -60,7 +60,8 @@ void register_errors(py::module_& m) {
     m.add_object(k.name, py::reinterpret_steal<py::object>(cls));
     g_classes[i] = cls;
   }
-  py::register_exception_translator([](std::exception_ptr p) {
+  py::register_exception_translator([](std::exception_ptr p) {  // NOLINT(performance-unnecessary-value-param):
+                                                                // pybind11 fixes the signature
     try {
       if (p) std::rethrow_exception(p);
     } catch (const Error& e) {

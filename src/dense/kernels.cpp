@@ -146,14 +146,18 @@ std::size_t select_at_least_portable(const float* s, std::size_t n, float t, std
 
 // ---- AVX2 + FMA: 8 float lanes -----------------------------------------------------------------
 
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma,popcnt,f16c"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,fma,popcnt,f16c")
+#endif
 namespace avx2 {
 
 struct V {
   using F = __m256;
   using I = __m256i;
-  static constexpr std::size_t W = 8;
+  static constexpr std::size_t kLanes = 8;
   static F zero() { return _mm256_setzero_ps(); }
   static F loadu(const float* p) { return _mm256_loadu_ps(p); }
   static F load_partial(const float* p, std::size_t n) {
@@ -206,18 +210,28 @@ constexpr std::size_t kTileQueries = 4, kTileVectors = 2;
 #include "kernels_simd.inc"
 
 }  // namespace avx2
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
 // ---- AVX-512 (F, BW, VL, DQ): 16 float lanes ---------------------------------------------------
 
+#if defined(__clang__)
+#pragma clang attribute push(                                                           \
+    __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,popcnt,f16c"))), \
+    apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,popcnt,f16c")
+#endif
 namespace avx512 {
 
 struct V {
   using F = __m512;
   using I = __m512i;
-  static constexpr std::size_t W = 16;
+  static constexpr std::size_t kLanes = 16;
   static F zero() { return _mm512_setzero_ps(); }
   static F loadu(const float* p) { return _mm512_loadu_ps(p); }
   static F load_partial(const float* p, std::size_t n) {
@@ -254,7 +268,11 @@ constexpr std::size_t kTileQueries = 12, kTileVectors = 2;
 #include "kernels_simd.inc"
 
 }  // namespace avx512
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
 constexpr Kernels kPortable{"portable",
                             dot_portable<float>,

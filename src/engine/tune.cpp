@@ -35,7 +35,7 @@ std::uint64_t fnv1a(std::string_view s) {
 }
 
 json parse_value(std::string_view text, std::string_view spec) {
-  const json v = json::parse(text, nullptr, false);
+  json v = json::parse(text, nullptr, false);
   if (!v.is_discarded() && (v.is_number() || v.is_boolean() || v.is_string())) return v;
   if (text.empty()) fail(ErrorKind::invalid_argument, "--param {}: an empty value", spec);
   return json(std::string(text));  // a bare word is a string

@@ -104,7 +104,7 @@ void walk(const json& j, const std::string& path, BenchmarkResult& out) {
     return;
   }
   for (const auto& [key, value] : j.items())
-    walk(value, path.empty() ? key : path + "/" + key, out);
+    walk(value, path.empty() ? key : std::string(path).append("/").append(key), out);
 }
 
 }  // namespace

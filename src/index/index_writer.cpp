@@ -200,6 +200,7 @@ void write_merged_sparse(const IndexReader& reader, const std::vector<std::size_
   }
   if (!meta) return;
   std::vector<ListSource> sources;
+  sources.reserve(fields.size());
   for (const auto& f : fields) {
     sources.push_back(f ? ListSource{&f->terms, f->postings.payload().data()} : ListSource{});
   }

@@ -14,7 +14,7 @@ namespace tandem::multi {
 
 namespace {
 
-using json = nlohmann::json;
+using nlohmann::json;
 
 std::string id_of(const json& j, std::string_view where) {
   for (const char* key : {"id", "_id", "docid"}) {

@@ -105,27 +105,29 @@ NormalizedList normalize(std::span<const double> scores, Normalizer normalizer,
 
 std::vector<FusedEntry> fuse(const FusionParams& params,
                              std::span<const std::vector<ScoredId>> lists, std::size_t k) {
-  const std::size_t L = lists.size();
-  if (!params.weights.empty() && params.weights.size() != L)
-    fail(ErrorKind::invalid_argument, "fusion: {} weights for {} lists", params.weights.size(), L);
-  if (!params.bounds.empty() && params.bounds.size() != L)
-    fail(ErrorKind::invalid_argument, "fusion: {} bounds for {} lists", params.bounds.size(), L);
+  const std::size_t num_lists = lists.size();
+  if (!params.weights.empty() && params.weights.size() != num_lists)
+    fail(ErrorKind::invalid_argument, "fusion: {} weights for {} lists", params.weights.size(),
+         num_lists);
+  if (!params.bounds.empty() && params.bounds.size() != num_lists)
+    fail(ErrorKind::invalid_argument, "fusion: {} bounds for {} lists", params.bounds.size(),
+         num_lists);
   for (double w : params.weights) {
     if (!(w >= 0) || !std::isfinite(w))
       fail(ErrorKind::invalid_argument, "fusion: weight {} is not a finite number >= 0", w);
   }
   if (!(params.rrf_k >= 0) || !std::isfinite(params.rrf_k))
     fail(ErrorKind::invalid_argument, "fusion: rrf k {} is not a finite number >= 0", params.rrf_k);
-  if (params.method == FusionMethod::none && L > 1)
-    fail(ErrorKind::invalid_argument, "fusion: method none takes one list, not {}", L);
+  if (params.method == FusionMethod::none && num_lists > 1)
+    fail(ErrorKind::invalid_argument, "fusion: method none takes one list, not {}", num_lists);
   const auto weight = [&](std::size_t l) {
     return params.weights.empty() ? 1.0 : params.weights[l];
   };
 
-  std::vector<NormalizedList> norm(L);
+  std::vector<NormalizedList> norm(num_lists);
   if (params.method != FusionMethod::rrf) {
     std::vector<double> scores;
-    for (std::size_t l = 0; l < L; ++l) {
+    for (std::size_t l = 0; l < num_lists; ++l) {
       scores.clear();
       for (const auto& e : lists[l]) scores.push_back(e.score);
       const Normalizer n =
@@ -135,8 +137,8 @@ std::vector<FusedEntry> fuse(const FusionParams& params,
   }
 
   // The union of the lists, in order of first appearance, in flat arrays (an open-addressing
-  // table of entry numbers keyed by id; contributions entry-major, L per entry): no allocation
-  // per document.
+  // table of entry numbers keyed by id; contributions entry-major, num_lists per entry): no
+  // allocation per document.
   std::size_t total = 0;
   for (const auto& list : lists) total += list.size();
   std::size_t cap = 16;
@@ -152,9 +154,9 @@ std::vector<FusedEntry> fuse(const FusionParams& params,
   std::vector<std::uint64_t> entry_keys;
   if (keyed) entry_keys.reserve(total);
   std::vector<Contribution> contrib;
-  contrib.reserve(total * L);
+  contrib.reserve(total * num_lists);
   const std::hash<std::string_view> hash;
-  for (std::size_t l = 0; l < L; ++l) {
+  for (std::size_t l = 0; l < num_lists; ++l) {
     for (std::size_t r = 0; r < lists[l].size(); ++r) {
       const std::string_view id = lists[l][r].id;
       const std::uint64_t key = lists[l][r].key;
@@ -171,9 +173,9 @@ std::vector<FusedEntry> fuse(const FusionParams& params,
         table[h] = static_cast<std::uint32_t>(ids.size());
         ids.push_back(id);
         if (keyed) entry_keys.push_back(key);
-        contrib.resize(contrib.size() + L);
+        contrib.resize(contrib.size() + num_lists);
       }
-      Contribution& c = contrib[table[h] * L + l];
+      Contribution& c = contrib[table[h] * num_lists + l];
       if (c.rank != 0) continue;  // a list repeating an id: its first (best) rank counts
       c.rank = r + 1;
       c.raw = lists[l][r].score;
@@ -191,8 +193,8 @@ std::vector<FusedEntry> fuse(const FusionParams& params,
   std::vector<Key> keys(ids.size());
   for (std::size_t e = 0; e < ids.size(); ++e) {
     double s = 0;
-    for (std::size_t l = 0; l < L; ++l) {
-      Contribution& c = contrib[e * L + l];
+    for (std::size_t l = 0; l < num_lists; ++l) {
+      Contribution& c = contrib[e * num_lists + l];
       if (c.rank == 0 && params.method != FusionMethod::rrf) c.normalized = norm[l].floor;
       if (c.rank != 0 || params.method != FusionMethod::rrf) s += weight(l) * c.normalized;
     }
@@ -214,8 +216,8 @@ std::vector<FusedEntry> fuse(const FusionParams& params,
     FusedEntry& f = fused[i];
     f.id.assign(keys[i].id);
     f.score = keys[i].score;
-    const auto* c = contrib.data() + static_cast<std::size_t>(keys[i].index) * L;
-    f.lists.assign(c, c + L);
+    const auto* c = contrib.data() + static_cast<std::size_t>(keys[i].index) * num_lists;
+    f.lists.assign(c, c + num_lists);
   }
   return fused;
 }

@@ -58,7 +58,7 @@ MetadataFilter MetadataFilter::parse(SpecObject spec) {
                    "lte), got {} {}",
                    type_name(cond), brief(cond));
     for (const auto& [name, v] : cond.items()) {
-      const std::string where = field + "." + name;
+      const std::string where = std::string(field).append(".").append(name);
       Op op;
       if (name == "eq") {
         op = Op::eq;

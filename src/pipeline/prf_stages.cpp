@@ -13,7 +13,7 @@ namespace tandem::pipeline {
 
 namespace {
 
-using json = nlohmann::json;
+using nlohmann::json;
 
 // The leg a stage works on: "leg" by name, else the first leg of `kind`.
 std::size_t stage_leg(SpecObject& spec, const Pipeline& pipeline, LegKind kind,
@@ -99,7 +99,9 @@ class TermFeedbackStage final : public Stage {
  public:
   TermFeedbackStage(FeedbackFlow flow, std::shared_ptr<const index::IndexReader> index,
                     TermFeedbackOptions options, std::string kind)
-      : flow_(flow), feedback_(std::move(index), std::move(options)), kind_(std::move(kind)) {}
+      : flow_(std::move(flow)),
+        feedback_(std::move(index), std::move(options)),
+        kind_(std::move(kind)) {}
 
   std::string_view kind() const override { return kind_; }
 
@@ -171,7 +173,7 @@ std::unique_ptr<Stage> make_term_stage(SpecObject& spec, const Pipeline& pipelin
 class VectorFeedbackStage final : public Stage {
  public:
   VectorFeedbackStage(FeedbackFlow flow, VectorFeedbackParams params, std::size_t depth)
-      : flow_(flow), params_(params), depth_(depth) {}
+      : flow_(std::move(flow)), params_(params), depth_(depth) {}
 
   std::string_view kind() const override { return to_string(params_.kind); }
 

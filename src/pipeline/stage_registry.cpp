@@ -16,7 +16,7 @@ struct StageEntry {
 };
 
 // Stages register here, e.g. {"feedback", "rm3", &make_rm3_stage}.
-const StageEntry kStages[] = {
+constexpr StageEntry kStages[] = {
     {"", "", nullptr},  // placeholder so the table is never empty; never matches
     {"feedback", "rm3", &make_rm3_stage},
     {"feedback", "rocchio", &make_rocchio_stage},

@@ -52,12 +52,12 @@ struct TuneOptions {
   unsigned threads = 0;
 };
 
-struct TunePoint {
+struct TunePoint {         // NOLINT(bugprone-exception-escape): a null json does not throw
   nlohmann::json setting;  // {path: value}
   double train = 0;
 };
 
-struct TuneReport {
+struct TuneReport {     // NOLINT(bugprone-exception-escape): a null json does not throw
   std::string measure;  // the column name, e.g. ndcg_cut_10
   std::vector<TunePoint> grid;
   std::size_t best = 0;  // into grid: highest train score, the first on ties
