@@ -60,20 +60,21 @@ void register_errors(py::module_& m) {
     m.add_object(k.name, py::reinterpret_steal<py::object>(cls));
     g_classes[i] = cls;
   }
-  py::register_exception_translator([](std::exception_ptr p) {  // NOLINT(performance-unnecessary-value-param):
-                                                                // pybind11 fixes the signature
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const Error& e) {
-      for (std::size_t i = 0; i < kKinds.size(); ++i) {
-        if (kKinds[i].kind == e.kind()) {
-          PyErr_SetString(g_classes[i], e.what());
-          return;
+  py::register_exception_translator(
+      [](std::exception_ptr p) {  // NOLINT(performance-unnecessary-value-param):
+                                  // pybind11 fixes the signature
+        try {
+          if (p) std::rethrow_exception(p);
+        } catch (const Error& e) {
+          for (std::size_t i = 0; i < kKinds.size(); ++i) {
+            if (kKinds[i].kind == e.kind()) {
+              PyErr_SetString(g_classes[i], e.what());
+              return;
+            }
+          }
+          PyErr_SetString(g_classes[0], e.what());
         }
-      }
-      PyErr_SetString(g_classes[0], e.what());
-    }
-  });
+      });
 }
 
 }  // namespace tandem::python
