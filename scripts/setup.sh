@@ -32,7 +32,7 @@ test_packages=(
   # The Lucene 8.8 peer (Anserini's BM25 setup) that the compatibility tests compare against.
   openjdk-17-jdk-headless liblucene8-java libjackson2-core-java
   # The Python module's tests, and `tandem report`'s page rendered in headless Chromium.
-  python3-pytest chromium
+  python3-pytest chromium fonts-dejavu-core
   # HTTP load generator of bench/macro/http_load.py.
   wrk
 )
