@@ -8,6 +8,7 @@
 #include "tandem/engine/engine.hpp"
 #include "tandem/io/text_file_writer.hpp"
 
+#include "batch_output.hpp"
 #include "commands.hpp"
 #include "dense_options.hpp"
 #include "pipeline_search.hpp"
@@ -180,38 +181,14 @@ int run_batch(const SearchArgs& a, const engine::Index& index) {
   const auto queries = io::read_queries(a.queries);
   TerminalProgress progress;
   const auto batch = searcher.search_batch(queries, a.threads, a.quiet ? nullptr : &progress);
-  std::string scores = a.scores;
-  if (scores.empty())
-    scores = searcher.options().bm25.length_mode == sparse::LengthMode::lucene && !a.exact
-                 ? "anserini"
-                 : "raw";
-  io::RunScoreFormat format;
-  if (scores == "anserini") {
-    format = io::RunScoreFormat::anserini;
-  } else if (scores == "raw") {
-    format = io::RunScoreFormat::raw;
-  } else {
-    fail(ErrorKind::invalid_argument, "--scores must be anserini or raw, not '{}'", scores);
-  }
-  engine::write_run(a.run, batch, a.tag, format);
+  const io::RunScoreFormat format = parse_score_format(
+      a.scores, searcher.options().bm25.length_mode == sparse::LengthMode::lucene && !a.exact
+                    ? io::RunScoreFormat::anserini
+                    : io::RunScoreFormat::raw);
+  const BatchOutput out{a.run, a.tag, a.stats, a.json, a.quiet};
   const std::string stats = engine::batch_stats_json(batch, searcher);
-  if (!a.stats.empty()) {
-    io::TextFileWriter out(a.stats);
-    out.write(stats);
-    out.write("\n");
-    out.commit();
-  }
-  if (a.json) {
-    fmt::print("{}\n", stats);
-  } else if (!a.quiet) {
-    const auto l = batch.latency();
-    fmt::print(
-        "searched {} queries -> {} ({:.2f} s, {:.0f} queries/s on {} thread{}; latency mean {:.0f} "
-        "us, p50 {:.0f}, p99 {:.0f})\n",
-        batch.results.size(), a.run, batch.wall_seconds, batch.qps(), batch.threads,
-        batch.threads == 1 ? "" : "s", l.mean, l.p50, l.p99);
-    fmt::print("settings: {}\n", searcher.settings_json());
-  }
+  write_batch_files(batch, format, out, stats);
+  print_batch_summary(batch, out, stats, searcher.settings_json());
   return 0;
 }
 

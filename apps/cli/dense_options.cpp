@@ -6,6 +6,8 @@
 #include "tandem/io/line_reader.hpp"
 #include "tandem/io/text_file_writer.hpp"
 
+#include "batch_output.hpp"
+
 namespace tandem::cli {
 
 void DenseIndexOptions::add_to(CLI::App& cmd) {
@@ -104,25 +106,10 @@ int run_dense_batch(const std::string& index_dir, const std::string& queries,
   const engine::DenseSearcher searcher(index, dense.options(k));
   const io::VectorSet q = engine::read_query_vectors(queries, dense.query_ids);
   const auto batch = searcher.search_batch(q, threads, queries);
-  engine::write_run(run, batch, tag, io::RunScoreFormat::raw);
+  const BatchOutput out{run, tag, stats, json, quiet};
   const std::string s = engine::batch_stats_json(batch, searcher);
-  if (!stats.empty()) {
-    io::TextFileWriter out(stats);
-    out.write(s);
-    out.write("\n");
-    out.commit();
-  }
-  if (json) {
-    fmt::print("{}\n", s);
-  } else if (!quiet) {
-    const auto l = batch.latency();
-    fmt::print(
-        "searched {} queries -> {} ({:.2f} s, {:.0f} queries/s on {} thread{}; latency mean {:.0f} "
-        "us, p50 {:.0f}, p99 {:.0f})\n",
-        batch.results.size(), run, batch.wall_seconds, batch.qps(), batch.threads,
-        batch.threads == 1 ? "" : "s", l.mean, l.p50, l.p99);
-    fmt::print("settings: {}\n", searcher.settings_json());
-  }
+  write_batch_files(batch, io::RunScoreFormat::raw, out, s);
+  print_batch_summary(batch, out, s, searcher.settings_json());
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "tandem/engine/pipeline_searcher.hpp"
 #include "tandem/io/text_file_writer.hpp"
 
+#include "batch_output.hpp"
 #include "terminal_progress.hpp"
 
 namespace tandem::cli {
@@ -101,32 +102,17 @@ int run_pipeline_search(const PipelineRunArgs& a, const PipelineSearchArgs& p) {
   }
   const auto queries = io::read_queries(a.queries);
   const auto b = searcher.search_batch(queries, a.threads, a.quiet ? nullptr : &progress);
-  io::RunScoreFormat format = io::RunScoreFormat::raw;
-  if (a.scores == "anserini") {
-    format = io::RunScoreFormat::anserini;
-  } else if (!a.scores.empty() && a.scores != "raw") {
-    fail(ErrorKind::invalid_argument, "--scores must be anserini or raw, not '{}'", a.scores);
-  }
-  engine::write_run(a.run, b.batch, a.tag, format);
+  const io::RunScoreFormat format = parse_score_format(a.scores, io::RunScoreFormat::raw);
+  const BatchOutput out{a.run, a.tag, a.stats, a.json, a.quiet};
   const std::string stats = engine::pipeline_batch_stats_json(b, searcher);
-  if (!a.stats.empty()) write_text(a.stats, stats + "\n");
+  write_batch_files(b.batch, format, out, stats);
   if (!p.explain_file.empty()) {
     std::string lines;
     for (const auto& st : b.states)
       lines += engine::explain_json(searcher.pipeline(), st, p.explain_hits) + "\n";
     write_text(p.explain_file, lines);
   }
-  if (a.json) {
-    fmt::print("{}\n", stats);
-  } else if (!a.quiet) {
-    const auto l = b.batch.latency();
-    fmt::print(
-        "searched {} queries -> {} ({:.2f} s, {:.0f} queries/s on {} thread{}; latency mean {:.0f} "
-        "us, p50 {:.0f}, p99 {:.0f})\n",
-        b.batch.results.size(), a.run, b.batch.wall_seconds, b.batch.qps(), b.batch.threads,
-        b.batch.threads == 1 ? "" : "s", l.mean, l.p50, l.p99);
-    fmt::print("settings: {}\n", searcher.settings_json());
-  }
+  print_batch_summary(b.batch, out, stats, searcher.settings_json());
   return 0;
 }
 

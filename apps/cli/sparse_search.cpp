@@ -6,6 +6,7 @@
 #include "tandem/core/error.hpp"
 #include "tandem/io/text_file_writer.hpp"
 
+#include "batch_output.hpp"
 #include "terminal_progress.hpp"
 
 namespace tandem::cli {
@@ -115,13 +116,9 @@ int run_sparse_search(const SparseRunArgs& c, const SparseSearchArgs& s) {
       }
       const std::string suffix = "." + pair.substr(0, colon) + "-" + pair.substr(colon + 1);
       const auto batch = searcher.search_batch(queries, c.threads, nullptr, &p);
-      engine::write_run(c.run + suffix, batch, c.tag, io::RunScoreFormat::raw);
-      if (!c.stats.empty()) {
-        io::TextFileWriter out(c.stats + suffix);
-        out.write(engine::sparse_batch_stats_json(batch, searcher, &p));
-        out.write("\n");
-        out.commit();
-      }
+      write_batch_files(batch, io::RunScoreFormat::raw,
+                        {c.run + suffix, c.tag, c.stats.empty() ? "" : c.stats + suffix},
+                        engine::sparse_batch_stats_json(batch, searcher, &p));
       if (!c.quiet) {
         const auto l = batch.latency();
         fmt::print("query_cut {} heap_factor {}: latency mean {:.0f} us, p50 {:.0f}, p99 {:.0f}\n",
@@ -134,34 +131,11 @@ int run_sparse_search(const SparseRunArgs& c, const SparseSearchArgs& s) {
   }
   TerminalProgress progress;
   const auto batch = searcher.search_batch(queries, c.threads, c.quiet ? nullptr : &progress);
-  const std::string scores = c.scores.empty() ? "raw" : c.scores;
-  io::RunScoreFormat format;
-  if (scores == "anserini") {
-    format = io::RunScoreFormat::anserini;
-  } else if (scores == "raw") {
-    format = io::RunScoreFormat::raw;
-  } else {
-    fail(ErrorKind::invalid_argument, "--scores must be anserini or raw, not '{}'", scores);
-  }
-  engine::write_run(c.run, batch, c.tag, format);
+  const io::RunScoreFormat format = parse_score_format(c.scores, io::RunScoreFormat::raw);
+  const BatchOutput out{c.run, c.tag, c.stats, c.json, c.quiet};
   const std::string stats = engine::sparse_batch_stats_json(batch, searcher);
-  if (!c.stats.empty()) {
-    io::TextFileWriter out(c.stats);
-    out.write(stats);
-    out.write("\n");
-    out.commit();
-  }
-  if (c.json) {
-    fmt::print("{}\n", stats);
-  } else if (!c.quiet) {
-    const auto l = batch.latency();
-    fmt::print(
-        "searched {} queries -> {} ({:.2f} s, {:.0f} queries/s on {} thread{}; latency mean {:.0f} "
-        "us, p50 {:.0f}, p99 {:.0f})\n",
-        batch.results.size(), c.run, batch.wall_seconds, batch.qps(), batch.threads,
-        batch.threads == 1 ? "" : "s", l.mean, l.p50, l.p99);
-    fmt::print("settings: {}\n", searcher.settings_json());
-  }
+  write_batch_files(batch, format, out, stats);
+  print_batch_summary(batch, out, stats, searcher.settings_json());
   return 0;
 }
 
