@@ -8,6 +8,8 @@
 #include "tandem/core/parallel.hpp"
 #include "tandem/dense/kernels.hpp"
 
+#include "batch_stats.hpp"
+
 namespace tandem::engine {
 
 using nlohmann::json;
@@ -105,20 +107,8 @@ std::string DenseSearcher::last_batch_json() const {
 }
 
 std::string batch_stats_json(const BatchResult& batch, const DenseSearcher& searcher) {
-  const LatencySummary l = batch.latency();
-  std::uint64_t hits = 0;
-  for (const auto& r : batch.results) hits += r.hits.size();
-  const json j = {
-      {"queries", batch.results.size()},
-      {"threads", batch.threads},
-      {"wall_seconds", batch.wall_seconds},
-      {"qps", batch.qps()},
-      {"latency_us",
-       {{"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p99", l.p99}, {"max", l.max}}},
-      {"hits", hits},
-      {"dense", json::parse(searcher.last_batch_json())},
-      {"settings", json::parse(searcher.settings_json())},
-  };
+  json j = batch_stats(batch, json::parse(searcher.settings_json()));
+  j["dense"] = json::parse(searcher.last_batch_json());
   return j.dump(2);
 }
 

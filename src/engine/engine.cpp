@@ -18,6 +18,8 @@
 #include "tandem/multi/multi_vector_input.hpp"
 #include "tandem/sparse/approx/seismic_index.hpp"
 
+#include "batch_stats.hpp"
+
 namespace tandem::engine {
 
 using nlohmann::json;
@@ -390,21 +392,8 @@ std::string Searcher::settings_json() const {
 }
 
 std::string batch_stats_json(const BatchResult& batch, const Searcher& searcher) {
-  const LatencySummary l = batch.latency();
-  std::uint64_t hits = 0;
-  for (const auto& r : batch.results) hits += r.hits.size();
-  const json j = {
-      {"queries", batch.results.size()},
-      {"threads", batch.threads},
-      {"wall_seconds", batch.wall_seconds},
-      {"qps", batch.qps()},
-      {"latency_us",
-       {{"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p99", l.p99}, {"max", l.max}}},
-      {"hits", hits},
-      {"settings", json::parse(searcher.settings_json())},
-  };
-  if (searcher.options().maxsim_queries.empty()) return j.dump(2);
-  json out = j;
+  json out = batch_stats(batch, json::parse(searcher.settings_json()));
+  if (searcher.options().maxsim_queries.empty()) return out.dump(2);
   const auto& s = batch.maxsim_stats;
   out["maxsim"] = {{"seconds", batch.maxsim_seconds},
                    {"ms_per_query",

@@ -8,6 +8,8 @@
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
 
+#include "batch_stats.hpp"
+
 namespace tandem::engine {
 
 using nlohmann::json;
@@ -107,9 +109,6 @@ std::string explain_json(const pipeline::Pipeline& p, const pipeline::QueryState
 }
 
 std::string pipeline_batch_stats_json(const PipelineBatch& b, const PipelineSearcher& searcher) {
-  const LatencySummary l = b.batch.latency();
-  std::uint64_t hits = 0;
-  for (const auto& r : b.batch.results) hits += r.hits.size();
   std::map<std::string, double> stage_sum;
   std::vector<std::string> order;
   for (const auto& st : b.states) {
@@ -121,17 +120,8 @@ std::string pipeline_batch_stats_json(const PipelineBatch& b, const PipelineSear
   json stages = json::object();
   const double n = b.states.empty() ? 1.0 : static_cast<double>(b.states.size());
   for (const auto& name : order) stages[name] = stage_sum[name] / n;
-  const json j = {
-      {"queries", b.batch.results.size()},
-      {"threads", b.batch.threads},
-      {"wall_seconds", b.batch.wall_seconds},
-      {"qps", b.batch.qps()},
-      {"latency_us",
-       {{"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p99", l.p99}, {"max", l.max}}},
-      {"hits", hits},
-      {"stages_us", stages},
-      {"settings", searcher.pipeline().settings()},
-  };
+  json j = batch_stats(b.batch, searcher.pipeline().settings());
+  j["stages_us"] = std::move(stages);
   return j.dump(2);
 }
 

@@ -11,6 +11,8 @@
 #include "tandem/encode/idf_query_encoder.hpp"
 #include "tandem/pipeline/approx_retriever.hpp"
 
+#include "batch_stats.hpp"
+
 namespace tandem::engine {
 
 using Clock = std::chrono::steady_clock;
@@ -176,20 +178,7 @@ std::string SparseSearcher::settings_json(const sparse::approx::SeismicSearchPar
 
 std::string sparse_batch_stats_json(const BatchResult& batch, const SparseSearcher& searcher,
                                     const sparse::approx::SeismicSearchParams* approx) {
-  const LatencySummary l = batch.latency();
-  std::uint64_t hits = 0;
-  for (const auto& r : batch.results) hits += r.hits.size();
-  const json j = {
-      {"queries", batch.results.size()},
-      {"threads", batch.threads},
-      {"wall_seconds", batch.wall_seconds},
-      {"qps", batch.qps()},
-      {"latency_us",
-       {{"mean", l.mean}, {"p50", l.p50}, {"p90", l.p90}, {"p99", l.p99}, {"max", l.max}}},
-      {"hits", hits},
-      {"settings", json::parse(searcher.settings_json(approx))},
-  };
-  return j.dump(2);
+  return batch_stats(batch, json::parse(searcher.settings_json(approx))).dump(2);
 }
 
 }  // namespace tandem::engine
