@@ -8,7 +8,7 @@
 #include "tandem/core/parallel.hpp"
 #include "tandem/dense/kernels.hpp"
 
-#include "batch_stats.hpp"
+#include "searcher_support.hpp"
 
 namespace tandem::engine {
 
@@ -49,10 +49,7 @@ BatchResult DenseSearcher::search_batch(const io::VectorSet& queries, unsigned t
     QueryResult& r = batch.results[q];
     r.qid = q < queries.ids.size() ? queries.ids[q] : std::to_string(q);
     r.latency_us = found.latency_us[q];
-    std::string scratch;
-    r.hits.reserve(found.hits[q].size());
-    for (const auto& h : found.hits[q])
-      r.hits.push_back({std::string(reader.external_id(h.at, scratch)), h.score, h.at});
+    to_hits(reader, found.hits[q], r.hits);
   });
   batch.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

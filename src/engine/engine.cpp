@@ -18,7 +18,7 @@
 #include "tandem/multi/multi_vector_input.hpp"
 #include "tandem/sparse/approx/seismic_index.hpp"
 
-#include "batch_stats.hpp"
+#include "searcher_support.hpp"
 
 namespace tandem::engine {
 
@@ -272,19 +272,6 @@ Searcher::Searcher(const Index& index, SearchOptions options)
   if (options_.k > 1'000'000)
     fail(ErrorKind::limit_exceeded, "k = {} is over the limit of 1,000,000", options_.k);
 }
-
-namespace {
-
-void to_hits(const index::IndexReader& reader, const std::vector<pipeline::IndexHit>& found,
-             std::vector<Hit>& out) {
-  out.clear();
-  out.reserve(found.size());
-  std::string scratch;
-  for (const auto& h : found)
-    out.push_back({std::string(reader.external_id(h.at, scratch)), h.score, h.at});
-}
-
-}  // namespace
 
 std::vector<Hit> Searcher::search(std::string_view query) const {
   thread_local pipeline::SearchContext ctx;

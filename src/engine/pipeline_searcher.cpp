@@ -8,7 +8,7 @@
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
 
-#include "batch_stats.hpp"
+#include "searcher_support.hpp"
 
 namespace tandem::engine {
 

@@ -11,7 +11,7 @@
 #include "tandem/encode/idf_query_encoder.hpp"
 #include "tandem/pipeline/approx_retriever.hpp"
 
-#include "batch_stats.hpp"
+#include "searcher_support.hpp"
 
 namespace tandem::engine {
 
@@ -69,15 +69,6 @@ struct ThreadState {
   std::vector<io::SparseQueryTerm> pruned;
   std::vector<std::uint32_t> order;
 };
-
-void to_hits(const index::IndexReader& reader, const std::vector<pipeline::IndexHit>& found,
-             std::vector<Hit>& out) {
-  out.clear();
-  out.reserve(found.size());
-  std::string scratch;
-  for (const auto& h : found)
-    out.push_back({std::string(reader.external_id(h.at, scratch)), h.score, h.at});
-}
 
 }  // namespace
 

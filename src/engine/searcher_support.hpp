@@ -1,13 +1,27 @@
-// The statistics every batch search reports, shared by the searchers' *_batch_stats_json.
+// What every searcher of the façade shares: mapping a leg's hits to external ids, and the
+// statistics every batch reports (the *_batch_stats_json functions).
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "tandem/engine/engine.hpp"
+#include "tandem/pipeline/bm25_retriever.hpp"
 
 namespace tandem::engine {
+
+/// Replaces `out` with `found`, each hit carrying its document's external id.
+inline void to_hits(const index::IndexReader& reader, const std::vector<pipeline::IndexHit>& found,
+                    std::vector<Hit>& out) {
+  out.clear();
+  out.reserve(found.size());
+  std::string scratch;
+  for (const auto& h : found)
+    out.push_back({std::string(reader.external_id(h.at, scratch)), h.score, h.at});
+}
 
 /// {queries, threads, wall_seconds, qps, latency_us {mean, p50, p90, p99, max}, hits, settings};
 /// callers add their own members before dumping.
