@@ -101,7 +101,8 @@ int run_pipeline_search(const PipelineRunArgs& a, const PipelineSearchArgs& p) {
     return 0;
   }
   const auto queries = io::read_queries(a.queries);
-  const auto b = searcher.search_batch(queries, a.threads, a.quiet ? nullptr : &progress);
+  const auto b = searcher.search_batch(queries, a.threads, a.quiet ? nullptr : &progress,
+                                       !p.explain_file.empty());
   const io::RunScoreFormat format = parse_score_format(a.scores, io::RunScoreFormat::raw);
   const BatchOutput out{a.run, a.tag, a.stats, a.json, a.quiet};
   const std::string stats = engine::pipeline_batch_stats_json(b, searcher);

@@ -53,11 +53,12 @@ void to_query_results(std::span<const pipeline::QueryState> states, std::vector<
 
 PipelineBatch PipelineSearcher::search(std::string_view text, std::string_view qid) const {
   const io::QueryText q{std::string(qid), std::string(text)};
-  return search_batch(std::span(&q, 1), 1);
+  return search_batch(std::span(&q, 1), 1, nullptr, true);
 }
 
 PipelineBatch PipelineSearcher::search_batch(std::span<const io::QueryText> queries,
-                                             unsigned threads, ProgressSink* progress) const {
+                                             unsigned threads, ProgressSink* progress,
+                                             bool explain) const {
   PipelineBatch out;
   out.batch.threads = resolve_threads(threads);
   std::vector<pipeline::PipelineQuery> pq(queries.size());
@@ -65,6 +66,7 @@ PipelineBatch PipelineSearcher::search_batch(std::span<const io::QueryText> quer
   const auto start = Clock::now();
   if (progress != nullptr) progress->update("searching", 0, queries.size());
   out.states = pipeline_->run_legs(pq, out.batch.threads);
+  for (auto& st : out.states) st.explain = explain;
   pipeline_->finish(out.states, out.batch.threads);
   out.batch.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (progress != nullptr) {

@@ -1,5 +1,7 @@
 #include "tandem/index/id_table.hpp"
 
+#include <algorithm>
+
 #include "tandem/core/error.hpp"
 #include "tandem/io/byte_view.hpp"
 
@@ -26,6 +28,11 @@ std::optional<DocId> IdTable::find(std::string_view id) const {
   const auto at = strings_.find(id, scratch);
   if (!at) return std::nullopt;
   return static_cast<DocId>(*at);
+}
+
+bool IdTable::same_ids(const IdTable& other) const {
+  const auto a = file_.payload(), b = other.file_.payload();
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
 }
 
 void IdTable::verify() const {

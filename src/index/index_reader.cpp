@@ -178,6 +178,14 @@ std::optional<DocLocation> IndexReader::find(std::string_view external_id) const
   return std::nullopt;
 }
 
+bool IndexReader::same_locations(const IndexReader& other) const {
+  if (segments_.size() != other.segments_.size()) return false;
+  for (std::size_t s = 0; s < segments_.size(); ++s) {
+    if (!segments_[s]->ids().same_ids(other.segments_[s]->ids())) return false;
+  }
+  return true;
+}
+
 std::string IndexReader::stored_document(const DocLocation& at) const {
   const DocStore* store = segments_.at(at.segment)->store();
   if (store == nullptr)

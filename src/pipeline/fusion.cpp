@@ -1,8 +1,11 @@
 #include "tandem/pipeline/fusion.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 
 #include "tandem/core/error.hpp"
@@ -103,8 +106,96 @@ NormalizedList normalize(std::span<const double> scores, Normalizer normalizer,
   return out;
 }
 
+namespace {
+
+constexpr std::uint32_t kEmpty = 0xffffffffu;
+
+// A slot of the open-addressing table: the entry number and the key's 64-bit hash. In keyed mode
+// the hash (a bijection of the key) is the key, so a match needs no other look-up; with ids, a
+// matching hash is confirmed by comparing the ids.
+struct Slot {
+  std::uint64_t hash;
+  std::uint32_t entry;  // kEmpty: free
+};
+
+// A fused entry's place in the result order: its score as a 32-bit key that sorts the other way
+// (higher score = smaller key; see descending_key) and the entry number.
+struct OrderKey {
+  std::uint32_t key;
+  std::uint32_t entry;
+};
+
+// Per-thread working memory of fuse(), kept between calls: a query's fusion then allocates
+// only its output (fresh allocations of these sizes would fault their pages in on every call).
+struct FusionScratch {
+  std::vector<Slot> table;
+  std::vector<std::string_view> ids;  // per entry (empty: not known yet)
+  std::vector<std::uint64_t> keys;    // per entry (keyed mode)
+  std::vector<std::string> resolved;  // per entry: an id from the IdLookup
+  std::vector<std::uint32_t> ranks;   // entry-major, num_lists per entry; 0 = missing
+  std::vector<NormalizedList> norm;   // per list
+  std::vector<double> scores;         // of the list being normalised
+  std::vector<std::uint64_t> hashes;  // of the list being added
+  std::vector<double> fused;          // per entry: the fused score
+  std::vector<OrderKey> order, order_tmp;
+};
+
+std::uint64_t mix(std::uint64_t x) {  // the finaliser of SplitMix64 (Steele et al., 2014)
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// Document ids are mostly short (MS MARCO's are at most 7 digits): up to 16 bytes are read as
+// two words and mixed; longer ids use the standard library's hash.
+std::uint64_t hash_id(std::string_view id) {
+  if (id.size() > 16) return mix(std::hash<std::string_view>{}(id));
+  std::uint64_t a = 0, b = 0;
+  std::memcpy(&a, id.data(), std::min<std::size_t>(id.size(), 8));
+  if (id.size() > 8) std::memcpy(&b, id.data() + 8, id.size() - 8);
+  return mix(a ^ mix(b + id.size()));
+}
+
+// Maps a score to a 32-bit key in the opposite order: a > b implies key(a) <= key(b), and equal
+// scores (0 and -0 included) give equal keys. The key is the score rounded to float, so scores
+// that differ in the double may share a key: runs of equal keys are ordered exactly afterwards.
+// Scores are never NaN.
+std::uint32_t descending_key(double score) {
+  const auto bits = std::bit_cast<std::uint32_t>(static_cast<float>(score) + 0.0f);  // -0 -> +0
+  const std::uint32_t ascending = (bits >> 31) != 0 ? ~bits : bits | 0x80000000u;
+  return ~ascending;
+}
+
+// Sorts by key ascending: LSD radix sort, 8 bits a pass, passes whose byte is the same in every
+// key skipped. Stable and O(n), without the data-dependent branches a comparison sort
+// mispredicts on every query's new scores.
+void radix_sort(std::vector<OrderKey>& items, std::vector<OrderKey>& tmp) {
+  const std::size_t n = items.size();
+  if (n < 2) return;
+  std::array<std::array<std::uint32_t, 256>, 4> counts{};
+  for (const auto& it : items) {
+    for (std::size_t b = 0; b < 4; ++b) ++counts[b][(it.key >> (8 * b)) & 0xff];
+  }
+  tmp.resize(n);
+  for (std::size_t b = 0; b < 4; ++b) {
+    auto& c = counts[b];
+    if (c[(items[0].key >> (8 * b)) & 0xff] == n) continue;  // one value: nothing to move
+    std::uint32_t sum = 0;
+    for (auto& x : c) {
+      const std::uint32_t here = x;
+      x = sum;
+      sum += here;
+    }
+    for (const auto& it : items) tmp[c[(it.key >> (8 * b)) & 0xff]++] = it;
+    items.swap(tmp);
+  }
+}
+
+}  // namespace
+
 std::vector<FusedEntry> fuse(const FusionParams& params,
-                             std::span<const std::vector<ScoredId>> lists, std::size_t k) {
+                             std::span<const std::vector<ScoredId>> lists, std::size_t k,
+                             bool with_contributions, const IdLookup* lookup) {
   const std::size_t num_lists = lists.size();
   if (!params.weights.empty() && params.weights.size() != num_lists)
     fail(ErrorKind::invalid_argument, "fusion: {} weights for {} lists", params.weights.size(),
@@ -120,104 +211,126 @@ std::vector<FusedEntry> fuse(const FusionParams& params,
     fail(ErrorKind::invalid_argument, "fusion: rrf k {} is not a finite number >= 0", params.rrf_k);
   if (params.method == FusionMethod::none && num_lists > 1)
     fail(ErrorKind::invalid_argument, "fusion: method none takes one list, not {}", num_lists);
+  const bool rrf = params.method == FusionMethod::rrf;
   const auto weight = [&](std::size_t l) {
     return params.weights.empty() ? 1.0 : params.weights[l];
   };
+  thread_local FusionScratch s;
 
-  std::vector<NormalizedList> norm(num_lists);
-  if (params.method != FusionMethod::rrf) {
-    std::vector<double> scores;
+  s.norm.resize(num_lists);
+  if (!rrf) {
     for (std::size_t l = 0; l < num_lists; ++l) {
-      scores.clear();
-      for (const auto& e : lists[l]) scores.push_back(e.score);
+      s.scores.clear();
+      for (const auto& e : lists[l]) s.scores.push_back(e.score);
       const Normalizer n =
           params.method == FusionMethod::none ? Normalizer::none : params.normalizer;
-      norm[l] = normalize(scores, n, params.bounds.empty() ? std::nullopt : params.bounds[l]);
+      s.norm[l] = normalize(s.scores, n, params.bounds.empty() ? std::nullopt : params.bounds[l]);
     }
   }
+  // The value list l gives the document at 0-based rank r.
+  const auto value = [&](std::size_t l, std::size_t r) {
+    return rrf ? 1.0 / (params.rrf_k + static_cast<double>(r + 1)) : s.norm[l].values[r];
+  };
 
-  // The union of the lists, in order of first appearance, in flat arrays (an open-addressing
-  // table of entry numbers keyed by id; contributions entry-major, num_lists per entry): no
-  // allocation per document.
+  // The union of the lists in order of first appearance: an open-addressing table of entry
+  // numbers, keyed by the entries' integer keys when every entry has one, else by id.
   std::size_t total = 0;
-  for (const auto& list : lists) total += list.size();
-  std::size_t cap = 16;
-  while (cap < 2 * total) cap <<= 1;
-  constexpr std::uint32_t kEmpty = 0xffffffffu;
-  std::vector<std::uint32_t> table(cap, kEmpty);
-  bool keyed = total > 0;
+  bool keyed = true;
   for (const auto& list : lists) {
+    total += list.size();
     for (const auto& e : list) keyed = keyed && e.key != 0;
   }
-  std::vector<std::string_view> ids;
-  ids.reserve(total);
-  std::vector<std::uint64_t> entry_keys;
-  if (keyed) entry_keys.reserve(total);
-  std::vector<Contribution> contrib;
-  contrib.reserve(total * num_lists);
-  const std::hash<std::string_view> hash;
+  std::size_t cap = 16;
+  while (cap < 2 * total) cap <<= 1;
+  const std::size_t mask = cap - 1;
+  s.table.assign(cap, Slot{0, kEmpty});
+  s.ids.clear();
+  s.keys.clear();
+  s.ranks.assign(total * num_lists, 0);  // room for every entry being new
+  constexpr std::size_t kPrefetch = 8;   // slots fetched ahead of their probe
   for (std::size_t l = 0; l < num_lists; ++l) {
-    for (std::size_t r = 0; r < lists[l].size(); ++r) {
-      const std::string_view id = lists[l][r].id;
-      const std::uint64_t key = lists[l][r].key;
-      std::size_t h;
-      if (keyed) {
-        std::uint64_t x = key * 0x9e3779b97f4a7c15ULL;  // Fibonacci hashing
-        h = static_cast<std::size_t>(x ^ (x >> 29)) & (cap - 1);
-        while (table[h] != kEmpty && entry_keys[table[h]] != key) h = (h + 1) & (cap - 1);
-      } else {
-        h = hash(id) & (cap - 1);
-        while (table[h] != kEmpty && ids[table[h]] != id) h = (h + 1) & (cap - 1);
+    const auto& list = lists[l];
+    s.hashes.resize(list.size());
+    for (std::size_t r = 0; r < list.size(); ++r)
+      s.hashes[r] = keyed ? mix(list[r].key) : hash_id(list[r].id);
+    for (std::size_t r = 0; r < list.size(); ++r) {
+      if (r + kPrefetch < list.size()) __builtin_prefetch(&s.table[s.hashes[r + kPrefetch] & mask]);
+      const std::string_view id = list[r].id;
+      const std::uint64_t h = s.hashes[r];
+      std::size_t at = h & mask;
+      for (;; at = (at + 1) & mask) {
+        const Slot slot = s.table[at];
+        if (slot.entry == kEmpty || (slot.hash == h && (keyed || s.ids[slot.entry] == id))) break;
       }
-      if (table[h] == kEmpty) {
-        table[h] = static_cast<std::uint32_t>(ids.size());
-        ids.push_back(id);
-        if (keyed) entry_keys.push_back(key);
-        contrib.resize(contrib.size() + num_lists);
+      if (s.table[at].entry == kEmpty) {
+        s.table[at] = {h, static_cast<std::uint32_t>(s.ids.size())};
+        s.ids.push_back(id);
+        if (keyed) s.keys.push_back(list[r].key);
       }
-      Contribution& c = contrib[table[h] * num_lists + l];
-      if (c.rank != 0) continue;  // a list repeating an id: its first (best) rank counts
-      c.rank = r + 1;
-      c.raw = lists[l][r].score;
-      c.normalized = params.method == FusionMethod::rrf
-                         ? 1.0 / (params.rrf_k + static_cast<double>(r + 1))
-                         : norm[l].values[r];
+      std::uint32_t& rank = s.ranks[s.table[at].entry * num_lists + l];
+      if (rank == 0) rank = static_cast<std::uint32_t>(r + 1);  // a repeated id: its best rank
     }
   }
-  // Fused scores, then sort small keys: score descending, then id ascending.
-  struct Key {
-    double score;
-    std::string_view id;
-    std::uint32_t index;
-  };
-  std::vector<Key> keys(ids.size());
-  for (std::size_t e = 0; e < ids.size(); ++e) {
-    double s = 0;
+  // Fused scores, summed over the lists in list order.
+  const std::size_t num_entries = s.ids.size();
+  s.fused.resize(num_entries);
+  s.order.resize(num_entries);
+  for (std::size_t e = 0; e < num_entries; ++e) {
+    const std::uint32_t* rank = s.ranks.data() + e * num_lists;
+    double sum = 0;
     for (std::size_t l = 0; l < num_lists; ++l) {
-      Contribution& c = contrib[e * num_lists + l];
-      if (c.rank == 0 && params.method != FusionMethod::rrf) c.normalized = norm[l].floor;
-      if (c.rank != 0 || params.method != FusionMethod::rrf) s += weight(l) * c.normalized;
+      if (rank[l] != 0) {
+        sum += weight(l) * value(l, rank[l] - 1);
+      } else if (!rrf) {
+        sum += weight(l) * s.norm[l].floor;
+      }
     }
-    keys[e] = {s, ids[e], static_cast<std::uint32_t>(e)};
+    s.fused[e] = sum;
+    s.order[e] = {descending_key(sum), static_cast<std::uint32_t>(e)};
   }
-  const auto before = [](const Key& a, const Key& b) {
-    return a.score > b.score || (a.score == b.score && a.id < b.id);
+  // Score descending, then id ascending: a radix sort of the rounded scores, then each run of
+  // equal keys (ties, and scores that differ only beyond float precision) sorted exactly.
+  radix_sort(s.order, s.order_tmp);
+  // An entry's id, resolved through `lookup` the first time it is needed.
+  if (lookup != nullptr && keyed) s.resolved.resize(num_entries);
+  const auto id_of = [&](std::uint32_t e) {
+    if (s.ids[e].empty() && lookup != nullptr && keyed) {
+      (*lookup)(s.keys[e], s.resolved[e]);
+      s.ids[e] = s.resolved[e];
+    }
+    return s.ids[e];
   };
-  const std::size_t n = k != 0 && k < keys.size() ? k : keys.size();
-  if (n < keys.size()) {
-    const auto nth = keys.begin() + static_cast<std::ptrdiff_t>(n);
-    std::nth_element(keys.begin(), nth, keys.end(), before);
-    std::sort(keys.begin(), nth, before);
-  } else {
-    std::sort(keys.begin(), keys.end(), before);
+  const auto before = [&](const OrderKey& a, const OrderKey& b) {
+    const double sa = s.fused[a.entry], sb = s.fused[b.entry];
+    return sa > sb || (sa == sb && id_of(a.entry) < id_of(b.entry));
+  };
+  const std::size_t n = k != 0 && k < num_entries ? k : num_entries;
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i + 1;
+    while (j < num_entries && s.order[j].key == s.order[i].key) ++j;
+    if (j - i > 1) std::sort(s.order.begin() + i, s.order.begin() + j, before);
+    i = j;
   }
-  std::vector<FusedEntry> fused(n);
+  std::vector<FusedEntry> fused;
+  fused.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
-    FusedEntry& f = fused[i];
-    f.id.assign(keys[i].id);
-    f.score = keys[i].score;
-    const auto* c = contrib.data() + static_cast<std::size_t>(keys[i].index) * num_lists;
-    f.lists.assign(c, c + num_lists);
+    const std::uint32_t e = s.order[i].entry;
+    FusedEntry& f = fused.emplace_back();
+    f.id.assign(id_of(e));
+    f.score = s.fused[e];
+    if (!with_contributions) continue;
+    const std::uint32_t* rank = s.ranks.data() + std::size_t{e} * num_lists;
+    f.lists.resize(num_lists);
+    for (std::size_t l = 0; l < num_lists; ++l) {
+      Contribution& c = f.lists[l];
+      c.rank = rank[l];
+      if (rank[l] != 0) {
+        c.raw = lists[l][rank[l] - 1].score;
+        c.normalized = value(l, rank[l] - 1);
+      } else {
+        c.normalized = rrf ? 0.0 : s.norm[l].floor;
+      }
+    }
   }
   return fused;
 }

@@ -63,6 +63,10 @@ void sort_fused(std::vector<FusedEntry>& fused) {
 void Leg::to_leg_hits(const std::vector<IndexHit>& found, std::vector<LegHit>& out) const {
   out.clear();
   out.reserve(found.size());
+  if (index_->late_ids) {
+    for (const auto& h : found) out.push_back({std::string(), h.score, h.at});
+    return;
+  }
   std::string scratch;
   for (const auto& h : found)
     out.push_back({std::string(index_->reader->external_id(h.at, scratch)), h.score, h.at});
@@ -210,6 +214,12 @@ Pipeline::Pipeline(PipelineSpec spec, ProgressSink* progress) : spec_(std::move(
     }
     filter_seconds_ = std::chrono::duration<double>(Clock::now() - t0).count();
   }
+  // Match documents by location when every leg's index has the first one's id table.
+  by_location_ = true;
+  for (const auto& li : leg_indexes)
+    by_location_ = by_location_ &&
+                   (li == leg_indexes[0] || li->reader->same_locations(*leg_indexes[0]->reader));
+  for (const auto& li : leg_indexes) li->late_ids = by_location_;
   for (std::size_t i = 0; i < spec_.legs.size(); ++i)
     legs_.push_back(make_leg(spec_.legs[i], leg_indexes[i]));
   tail_ = make_tail(spec_);
@@ -240,21 +250,27 @@ void Pipeline::fuse(QueryState& state, const PipelineTail* tail) const {
   const PipelineTail& t = tail != nullptr ? *tail : tail_;
   thread_local std::vector<std::vector<ScoredId>> lists;
   lists.resize(state.legs.size());
-  // Legs over one index: documents are identified by location (cheaper than hashing ids).
-  bool one_index = true;
-  for (std::size_t l = 1; l < legs_.size(); ++l)
-    one_index = one_index && &legs_[l]->leg_index() == &legs_[0]->leg_index();
+  // Documents matched by location (key = location + 1; ids looked up for the output only), or
+  // by id.
   for (std::size_t l = 0; l < state.legs.size(); ++l) {
     lists[l].clear();
     for (const auto& h : state.legs[l].hits) {
       const std::uint64_t key =
-          one_index ? ((std::uint64_t{h.at.segment} << 32) | h.at.doc) + 1 : 0;
+          by_location_ ? ((std::uint64_t{h.at.segment} << 32) | h.at.doc) + 1 : 0;
       lists[l].push_back({h.id, h.score, key});
     }
   }
+  const index::IndexReader& reader = legs_[0]->index();
+  const IdLookup lookup = [&reader](std::uint64_t key, std::string& out) {
+    const index::DocLocation at{static_cast<std::uint32_t>((key - 1) >> 32),
+                                static_cast<DocId>((key - 1) & 0xffffffffu)};
+    thread_local std::string scratch;
+    out.assign(reader.external_id(at, scratch));
+  };
   // Without stages only the first k can be returned: materialise only those.
   const std::size_t keep = t.feedback.empty() && t.rerank.empty() ? t.k : 0;
-  state.fused = pipeline::fuse(t.fusion, std::span(lists.data(), state.legs.size()), keep);
+  state.fused = pipeline::fuse(t.fusion, std::span(lists.data(), state.legs.size()), keep,
+                               state.explain, by_location_ ? &lookup : nullptr);
 }
 
 std::vector<QueryState> Pipeline::run_legs(std::span<const PipelineQuery> queries,
@@ -341,6 +357,7 @@ json Pipeline::settings() const {
             {"k", spec_.k},
             {"legs", legs},
             {"fusion", fusion},
+            {"match_documents_by", by_location_ ? "location" : "id"},
             {"feedback", feedback},
             {"rerank", rerank},
             {"tandem", TANDEM_VERSION}};

@@ -73,6 +73,7 @@ struct FeedbackFlow {
   void refuse(QueryState& state, const Pipeline& pipeline, std::vector<LegHit> hits) const {
     QueryState tmp;
     tmp.query = state.query;
+    tmp.explain = state.explain;
     tmp.legs.resize(state.legs.size());
     for (std::size_t j = 0; j < state.legs.size(); ++j) {
       if (j != leg && fuse_after) tmp.legs[j].hits = state.legs[j].hits;

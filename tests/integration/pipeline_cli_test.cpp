@@ -1,6 +1,9 @@
 // Hybrid pipelines end to end through the command-line tool: a BM25 + dense pipeline on a small
 // index, fused by RRF and by min-max, with metadata filters, explain output, errors naming the
 // JSON path, and `tandem tune`. Expected rankings are worked out by hand in the comments.
+#include <map>
+#include <tuple>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -90,6 +93,54 @@ TEST_F(PipelineCli, RrfFusesBothLegs) {
   EXPECT_TRUE(stats["stages_us"].contains("leg:bm25"));
   EXPECT_TRUE(stats["stages_us"].contains("fusion"));
   EXPECT_EQ(stats["settings"]["fusion"]["method"], "rrf");
+}
+
+// The same legs over three layouts of the same documents give byte-identical runs: one index
+// with both fields; a text index and a dense index with the same id table (fusion matches
+// documents by location and looks ids up only for its output); a text index and a dense index
+// whose documents sit elsewhere (two segments: fusion matches documents by id).
+TEST_F(PipelineCli, LayoutsOfTheSameDocumentsFuseAlike) {
+  test::write_file(dir / "v12.jsonl",
+                   "{\"id\": \"d1\", \"vector\": [1, 0]}\n{\"id\": \"d2\", \"vector\": [0, 1]}\n");
+  test::write_file(dir / "v34.jsonl",
+                   "{\"id\": \"d3\", \"vector\": [0.6, 0.8]}\n"
+                   "{\"id\": \"d4\", \"vector\": [0.8, 0.6]}\n");
+  for (const auto& cmd :
+       {" index --corpus " + quote(dir / "corpus.jsonl") + " -q --index " + quote(dir / "text"),
+        " index --dense " + quote(dir / "v.jsonl") + " --metric ip -q --index " +
+            quote(dir / "same"),
+        " index --dense " + quote(dir / "v12.jsonl") + " --metric ip -q --index " +
+            quote(dir / "other"),
+        " add --dense " + quote(dir / "v34.jsonl") + " --no-auto-merge -q --index " +
+            quote(dir / "other")}) {
+    const auto r = run_command(tandem() + cmd);
+    ASSERT_EQ(r.exit_code, 0) << cmd << "\n" << r.err;
+  }
+  const auto json_path = [](const std::filesystem::path& p) {
+    return nlohmann::json(p.string()).dump();
+  };
+  std::map<std::string, std::string> expected;  // fusion -> run of the one-index layout
+  for (const std::string fusion :
+       {R"({"method": "rrf", "k": 60})", R"({"method": "convex", "normalize": "min-max"})",
+        R"({"method": "convex", "normalize": "z-score", "alpha": 0.3})"}) {
+    for (const auto& [text, dense, by] :
+         {std::tuple{"idx", "idx", "location"}, std::tuple{"text", "same", "location"},
+          std::tuple{"text", "other", "id"}}) {
+      test::write_file(
+          dir / "layout.json",
+          "{\"k\": 10, \"legs\": [{\"kind\": \"bm25\", \"index\": " + json_path(dir / text) +
+              "}, {\"kind\": \"dense\", \"index\": " + json_path(dir / dense) +
+              ", \"query_vectors\": " + json_path(dir / "qv.jsonl") + "}], \"fusion\": " + fusion +
+              "}");
+      const auto ids = run_ids((dir / "layout.json").string());
+      EXPECT_EQ(ids.size(), 4u) << text << " + " << dense << " " << fusion;
+      const auto stats = nlohmann::json::parse(test::read_file(dir / "stats.json"));
+      EXPECT_EQ(stats["settings"]["match_documents_by"], by) << text << " + " << dense;
+      const std::string run = test::read_file(dir / "run.txt");
+      if (expected.count(fusion) == 0) expected[fusion] = run;
+      EXPECT_EQ(run, expected[fusion]) << text << " + " << dense << " " << fusion;
+    }
+  }
 }
 
 TEST_F(PipelineCli, ConvexAlphaMovesBetweenTheLegs) {

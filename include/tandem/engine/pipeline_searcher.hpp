@@ -36,12 +36,15 @@ class PipelineSearcher {
                                ProgressSink* progress = nullptr);
 
   const pipeline::Pipeline& pipeline() const { return *pipeline_; }
-  /// One query (legs that read query vectors from files look `qid` up).
+  /// One query (legs that read query vectors from files look `qid` up), with the state that
+  /// explain_json() renders.
   PipelineBatch search(std::string_view text, std::string_view qid = "") const;
   /// Every query; results in query order. Legs run leg by leg over the batch on `threads`
-  /// threads (0 = all cores), then fusion and stages per query.
+  /// threads (0 = all cores), then fusion and stages per query. With `explain`, the states keep
+  /// each hit's per-leg contributions for explain_json() (it costs an allocation per hit);
+  /// without it, explain_json() shows the fused scores and timings only.
   PipelineBatch search_batch(std::span<const io::QueryText> queries, unsigned threads,
-                             ProgressSink* progress = nullptr) const;
+                             ProgressSink* progress = nullptr, bool explain = false) const;
   /// The pipeline's settings (legs, filter, fusion, stages), as JSON.
   std::string settings_json() const;
 

@@ -34,6 +34,9 @@ class IdTable {
   std::optional<DocId> find(std::string_view id) const;
   /// Checksum and structure (ids strictly increasing).
   void verify() const;
+  /// True when both tables hold the same ids in the same order (so the same DocIds): their
+  /// encoded payloads are compared byte for byte (the encoding is deterministic).
+  bool same_ids(const IdTable& other) const;
 
  private:
   io::CheckedFile file_;

@@ -108,6 +108,10 @@ class IndexReader {
 
   /// Where the live document with this id is (at most one segment holds it live), or nullopt.
   std::optional<DocLocation> find(std::string_view external_id) const;
+  /// True when `other` has the same segments holding the same ids in the same order, so a
+  /// DocLocation names the same document in both (deletions may differ). Costs one byte-wise
+  /// comparison of the id tables.
+  bool same_locations(const IndexReader& other) const;
   /// The external id of a document, decoded into `scratch`.
   std::string_view external_id(const DocLocation& at, std::string& scratch) const {
     return segments_[at.segment]->ids().id(at.doc, scratch);

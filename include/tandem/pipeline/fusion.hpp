@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -59,13 +60,18 @@ NormalizedList normalize(std::span<const double> scores, Normalizer normalizer,
 
 /// One entry of an input list.
 struct ScoredId {
+  /// May be empty when every entry has a key and fuse() is given an IdLookup: ids are then
+  /// resolved only where they are needed (ties, and the entries returned).
   std::string_view id;
   double score = 0;
   /// Optional: a non-zero integer that identifies the document across all the lists (e.g. its
   /// location when every list comes from one index); when every entry has one, the union is
-  /// built on these instead of hashing ids. Order and output still use `id`.
+  /// built on these instead of hashing ids. Order and output still use the id.
   std::uint64_t key = 0;
 };
+
+/// Writes the id of the document with this key (ScoredId::key) into `out`.
+using IdLookup = std::function<void(std::uint64_t key, std::string& out)>;
 
 struct FusionParams {
   FusionMethod method = FusionMethod::convex;
@@ -85,13 +91,17 @@ struct Contribution {
 struct FusedEntry {
   std::string id;
   double score = 0;
-  std::vector<Contribution> lists;  // one per input list
+  std::vector<Contribution> lists;  // one per input list; empty unless asked for
 };
 
-/// Fuses `lists` (each in result order) and keeps the first k (k = 0: all). Throws
-/// Error(invalid_argument) for a weight or bounds vector of the wrong length, a negative or
-/// non-finite weight, rrf_k < 0, or method none with more than one list.
+/// Fuses `lists` (each in result order) and keeps the first k (k = 0: all). Each entry's
+/// `lists` (how every list contributed, for explain output) is filled only when
+/// `with_contributions`: it costs an allocation per entry. With `lookup`, entries without an id
+/// get theirs from it (see ScoredId::id). Throws Error(invalid_argument) for a
+/// weight or bounds vector of the wrong length, a negative or non-finite weight, rrf_k < 0, or
+/// method none with more than one list.
 std::vector<FusedEntry> fuse(const FusionParams& params,
-                             std::span<const std::vector<ScoredId>> lists, std::size_t k);
+                             std::span<const std::vector<ScoredId>> lists, std::size_t k,
+                             bool with_contributions = true, const IdLookup* lookup = nullptr);
 
 }  // namespace tandem::pipeline

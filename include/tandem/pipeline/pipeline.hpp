@@ -136,7 +136,7 @@ struct PipelineQuery {
 
 /// A document found by a leg.
 struct LegHit {
-  std::string id;
+  std::string id;  // empty when the pipeline matches documents by location (LegIndex::late_ids)
   Score score = 0;
   index::DocLocation at;  // in the leg's index
 };
@@ -150,7 +150,10 @@ struct LegResult {
 struct QueryState {
   const PipelineQuery* query = nullptr;
   std::vector<LegResult> legs;    // one per leg, in spec order
-  std::vector<FusedEntry> fused;  // result order; lists[i] = leg i's contribution
+  std::vector<FusedEntry> fused;  // result order; lists[i] = leg i's contribution (if explain)
+  /// Keep each fused entry's per-leg contributions (FusedEntry::lists) for explain output;
+  /// without it fusion materialises only ids and scores.
+  bool explain = false;
   /// Stage timings in execution order: ("leg:NAME" | "fusion" | "feedback:KIND" |
   /// "rerank:KIND", microseconds).
   std::vector<std::pair<std::string, double>> timings_us;
@@ -172,6 +175,9 @@ struct LegIndex {
   /// Per segment: deleted or filtered out (for the BM25 deleted-docs hook); empty = no filter.
   std::vector<std::vector<std::uint64_t>> excluded;
   std::vector<std::string> allowed_ids;  // the filter's ids (for the dense filter); sorted
+  /// Legs leave LegHit::id empty: every leg's index has the same id table, so fusion matches
+  /// documents by location and looks up ids only for what it returns (late materialisation).
+  bool late_ids = false;
   bool passes(const index::DocLocation& at) const {
     return allowed.empty() || ((allowed[at.segment][at.doc >> 6] >> (at.doc & 63)) & 1) != 0;
   }
@@ -306,6 +312,9 @@ class Pipeline {
   /// Documents that pass the filter in the pipeline's filter index (all when no filter).
   std::uint64_t filter_allowed() const { return filter_allowed_; }
   double filter_seconds() const { return filter_seconds_; }
+  /// True when fusion matches documents by location: the legs share one index, or their indexes
+  /// hold the same ids at the same locations (IndexReader::same_locations). Otherwise by id.
+  bool matches_by_location() const { return by_location_; }
 
   /// The whole pipeline over a batch: legs, then per query fusion and stages, cut to k.
   std::vector<QueryState> run(std::span<const PipelineQuery> queries, unsigned threads) const;
@@ -330,6 +339,7 @@ class Pipeline {
   PipelineTail tail_;
   std::uint64_t filter_allowed_ = 0;
   double filter_seconds_ = 0;
+  bool by_location_ = false;
 };
 
 }  // namespace tandem::pipeline

@@ -80,9 +80,14 @@ TEST_F(PrfStages, Rm3StageEqualsTheSearcherWithRm3) {
   // The leg's own list is the first-stage BM25 list, unchanged.
   const engine::Searcher plain(engine::Index::open(dir_ / "idx"), engine::SearchOptions{});
   const auto first = plain.search("zebra");
+  // (One index: the pipeline matches documents by location and leaves leg hits without ids.)
+  const auto reader = index::IndexReader::open(dir_ / "idx");
+  std::string scratch;
   ASSERT_EQ(states[0].legs[0].hits.size(), first.size());
-  for (std::size_t i = 0; i < first.size(); ++i)
-    EXPECT_EQ(states[0].legs[0].hits[i].id, first[i].id);
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    EXPECT_TRUE(states[0].legs[0].hits[i].id.empty());
+    EXPECT_EQ(reader->external_id(states[0].legs[0].hits[i].at, scratch), first[i].id);
+  }
 }
 
 TEST_F(PrfStages, VectorAverageStageSearchesTheFeedbackVector) {
