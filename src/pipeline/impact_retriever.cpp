@@ -59,7 +59,8 @@ ImpactRetriever::ImpactRetriever(std::shared_ptr<const index::IndexReader> index
 }
 
 void ImpactRetriever::search(std::span<const io::SparseQueryTerm> query, std::size_t k,
-                             ImpactContext& ctx, std::vector<IndexHit>& out) const {
+                             ImpactContext& ctx, std::vector<IndexHit>& out,
+                             std::span<const sparse::DeletedDocs> exclude) const {
   out.clear();
   if (k == 0 || query.empty()) return;
   prune_query_terms(query, options_.max_query_terms, ctx.kept, ctx.order);
@@ -80,7 +81,7 @@ void ImpactRetriever::search(std::span<const io::SparseQueryTerm> query, std::si
                               ? sparse::ImpactEncoding::float32
                               : sparse::ImpactEncoding::integer;
     sparse::impact_search(options_.algorithm, encoding, ctx.terms, ctx.top, ctx.scratch,
-                          index_->segments()[s]->deleted_docs());
+                          exclude.empty() ? index_->segments()[s]->deleted_docs() : exclude[s]);
     ctx.top.copy_sorted(ctx.segment_hits);
     for (const Hit& h : ctx.segment_hits) out.push_back({{s, h.doc}, h.score});
   }

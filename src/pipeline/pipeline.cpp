@@ -165,55 +165,30 @@ std::vector<std::unique_ptr<Stage>> make_stages(const std::vector<StageSpec>& sp
 }  // namespace
 
 Pipeline::Pipeline(PipelineSpec spec, ProgressSink* progress) : spec_(std::move(spec)) {
-  // Open each index once.
-  std::map<std::string, std::shared_ptr<LegIndex>> indexes;
+  // Open each index once. Legs without a filter of their own share a LegIndex per index; a leg
+  // with one gets its own (its own allowed documents) over the shared reader.
+  std::map<std::string, std::shared_ptr<const index::IndexReader>> readers;
+  const auto open = [&readers](const std::string& dir) {
+    auto& r = readers[index_key(dir)];
+    if (!r) r = index::IndexReader::open(dir);
+    return r;
+  };
+  std::map<std::string, std::shared_ptr<LegIndex>> shared;
   std::vector<std::shared_ptr<LegIndex>> leg_indexes;
   for (const auto& leg : spec_.legs) {
-    const std::string key = index_key(leg.index);
-    auto& slot = indexes[key];
-    if (!slot) {
-      slot = std::make_shared<LegIndex>();
-      slot->reader = index::IndexReader::open(leg.index);
+    std::shared_ptr<LegIndex> li;
+    if (leg.filter.empty()) li = shared[index_key(leg.index)];
+    if (!li) {
+      li = std::make_shared<LegIndex>();
+      li->reader = open(leg.index);
+      if (leg.filter.empty()) shared[index_key(leg.index)] = li;
     }
-    leg_indexes.push_back(slot);
+    leg_indexes.push_back(li);
   }
-  // The filter: evaluated once over the stored documents of the filter index.
-  if (!spec_.filter.empty()) {
-    const auto t0 = Clock::now();
-    const std::string filter_dir = spec_.index.empty() ? spec_.legs[0].index : spec_.index;
-    std::shared_ptr<LegIndex> fi = indexes[index_key(filter_dir)];
-    if (!fi) {
-      fi = std::make_shared<LegIndex>();
-      fi->reader = index::IndexReader::open(filter_dir);
-    }
-    if (!fi->reader->settings().store)
-      fail(ErrorKind::invalid_argument,
-           "{}: filter: the index {} keeps no stored documents to filter on (index it with "
-           "stored documents)",
-           spec_.source, filter_dir);
-    std::vector<std::string> ids;
-    const auto& segments = fi->reader->segments();
-    std::uint64_t total = 0, done = 0;
-    for (const auto& seg : segments) total += seg->num_docs();
-    std::string scratch;
-    for (std::uint32_t s = 0; s < segments.size(); ++s) {
-      for (DocId d = 0; d < segments[s]->num_docs(); ++d, ++done) {
-        if (progress != nullptr && done % 4096 == 0) progress->update("filtering", done, total);
-        if (segments[s]->is_deleted(d)) continue;
-        const index::DocLocation at{s, d};
-        if (spec_.filter.matches_source(fi->reader->stored_document(at)))
-          ids.emplace_back(fi->reader->external_id(at, scratch));
-      }
-    }
-    if (progress != nullptr) progress->finish("filtering");
-    std::sort(ids.begin(), ids.end());
-    filter_allowed_ = ids.size();
-    for (auto& [key, li] : indexes) {
-      li->allowed_ids = ids;
-      apply_allowed_ids(*li);
-    }
-    filter_seconds_ = std::chrono::duration<double>(Clock::now() - t0).count();
-  }
+  const bool any_filter =
+      !spec_.filter.empty() || std::any_of(spec_.legs.begin(), spec_.legs.end(),
+                                           [](const LegSpec& l) { return !l.filter.empty(); });
+  if (any_filter) apply_filters(leg_indexes, progress);
   // Match documents by location when every leg's index has the first one's id table.
   by_location_ = true;
   for (const auto& li : leg_indexes)
@@ -223,6 +198,64 @@ Pipeline::Pipeline(PipelineSpec spec, ProgressSink* progress) : spec_(std::move(
   for (std::size_t i = 0; i < spec_.legs.size(); ++i)
     legs_.push_back(make_leg(spec_.legs[i], leg_indexes[i]));
   tail_ = make_tail(spec_);
+}
+
+void Pipeline::apply_filters(const std::vector<std::shared_ptr<LegIndex>>& leg_indexes,
+                             ProgressSink* progress) {
+  const auto t0 = Clock::now();
+  const std::string dir = spec_.index.empty() ? spec_.legs[0].index : spec_.index;
+  std::shared_ptr<const index::IndexReader> reader;
+  for (const auto& li : leg_indexes) {
+    if (index_key(li->reader->dir().string()) == index_key(dir)) reader = li->reader;
+  }
+  if (!reader) reader = index::IndexReader::open(dir);
+  if (!reader->settings().store)
+    fail(ErrorKind::invalid_argument,
+         "{}: filter: the index {} keeps no stored documents to filter on (index it with "
+         "stored documents)",
+         spec_.source, dir);
+  // One pass: a document must pass the pipeline's filter, then each leg's own.
+  const std::size_t num_legs = spec_.legs.size();
+  std::vector<std::string> pipeline_ids;
+  std::vector<std::vector<std::string>> leg_ids(num_legs);
+  const auto& segments = reader->segments();
+  std::uint64_t total = 0, done = 0;
+  for (const auto& seg : segments) total += seg->num_docs();
+  std::string scratch;
+  for (std::uint32_t s = 0; s < segments.size(); ++s) {
+    for (DocId d = 0; d < segments[s]->num_docs(); ++d, ++done) {
+      if (progress != nullptr && done % 4096 == 0) progress->update("filtering", done, total);
+      if (segments[s]->is_deleted(d)) continue;
+      const index::DocLocation at{s, d};
+      const json doc = json::parse(reader->stored_document(at), nullptr, false);
+      if (doc.is_discarded()) continue;  // matches no condition
+      if (!spec_.filter.matches(doc)) continue;
+      const std::string_view id = reader->external_id(at, scratch);
+      if (!spec_.filter.empty()) pipeline_ids.emplace_back(id);
+      for (std::size_t l = 0; l < num_legs; ++l) {
+        if (!spec_.legs[l].filter.empty() && spec_.legs[l].filter.matches(doc))
+          leg_ids[l].emplace_back(id);
+      }
+    }
+  }
+  if (progress != nullptr) progress->finish("filtering");
+  std::sort(pipeline_ids.begin(), pipeline_ids.end());
+  filter_allowed_ = pipeline_ids.size();
+  leg_filter_allowed_.assign(num_legs, 0);
+  for (std::size_t l = 0; l < num_legs; ++l) {
+    LegIndex& li = *leg_indexes[l];
+    if (!spec_.legs[l].filter.empty()) {
+      std::sort(leg_ids[l].begin(), leg_ids[l].end());
+      leg_filter_allowed_[l] = leg_ids[l].size();
+      li.allowed_ids = std::move(leg_ids[l]);
+    } else if (!spec_.filter.empty() && li.allowed.empty()) {
+      li.allowed_ids = pipeline_ids;  // a shared LegIndex: once
+    } else {
+      continue;
+    }
+    apply_allowed_ids(li);
+  }
+  filter_seconds_ = std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
 Pipeline::~Pipeline() = default;
@@ -325,7 +358,14 @@ std::vector<QueryState> Pipeline::run(std::span<const PipelineQuery> queries,
 
 json Pipeline::settings() const {
   json legs = json::array();
-  for (const auto& l : legs_) legs.push_back(l->settings());
+  for (std::size_t i = 0; i < legs_.size(); ++i) {
+    json leg = legs_[i]->settings();
+    if (!spec_.legs[i].filter.empty()) {
+      leg["filter"] = spec_.legs[i].filter.spec();
+      leg["filter_allowed"] = leg_filter_allowed_[i];
+    }
+    legs.push_back(std::move(leg));
+  }
   const auto& f = tail_.fusion;
   json fusion = {{"method", std::string(to_string(f.method))}};
   json weights = json::object();

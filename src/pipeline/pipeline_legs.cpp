@@ -30,6 +30,7 @@ struct SparseLeg::Impl {
   std::optional<ApproxRetriever> approx;
   std::optional<encode::IdfQueryEncoder> encoder;
   std::unordered_map<std::string, std::vector<io::SparseQueryTerm>> queries;
+  std::vector<sparse::DeletedDocs> exclude;  // per segment, under a filter (exact search)
 };
 
 SparseLeg::SparseLeg(LegSpec spec, std::shared_ptr<const LegIndex> index)
@@ -44,6 +45,7 @@ SparseLeg::SparseLeg(LegSpec spec, std::shared_ptr<const LegIndex> index)
   }
   if (spec_.kind == LegKind::impact) {
     impl_->exact.emplace(index_->reader, spec_.impact);
+    for (const auto& bits : index_->excluded) impl_->exclude.emplace_back(bits.data());
   } else {
     auto build = spec_.build;
     build.threads = 1;
@@ -72,15 +74,17 @@ void SparseLeg::search_terms(std::span<const io::SparseQueryTerm> terms, std::si
   thread_local std::vector<IndexHit> found;
   thread_local std::vector<io::SparseQueryTerm> pruned;
   thread_local std::vector<std::uint32_t> order;
+  if (impl_->exact) {  // a filter goes through the deleted-docs hook, as for BM25
+    impl_->exact->search(terms, depth, impact, found, impl_->exclude);
+    to_leg_hits(found, out);
+    return;
+  }
+  // The approximate index has no such hook: fetch deeper until `depth` hits pass.
   const std::uint64_t total = index_->reader->num_docs();
   std::size_t fetch = depth;
   while (true) {
-    if (impl_->exact) {
-      impl_->exact->search(terms, fetch, impact, found);
-    } else {
-      prune_query_terms(terms, spec_.impact.max_query_terms, pruned, order);
-      impl_->approx->search(pruned, fetch, spec_.approx, approx, found);
-    }
+    prune_query_terms(terms, spec_.impact.max_query_terms, pruned, order);
+    impl_->approx->search(pruned, fetch, spec_.approx, approx, found);
     const bool exhausted = found.size() < fetch || fetch >= total;
     if (!index_->allowed.empty()) {
       std::erase_if(found, [&](const IndexHit& h) { return !index_->passes(h.at); });

@@ -58,6 +58,7 @@ LegSpec parse_leg(SpecObject& o, const std::string& default_index) {
   leg.depth = o.count("depth").value_or(1000);
   if (leg.depth == 0 || leg.depth > 1'000'000)
     o.fail_at("depth", "must be between 1 and 1,000,000, not {}", leg.depth);
+  if (auto f = o.object("filter")) leg.filter = MetadataFilter::parse(*f);
   switch (leg.kind) {
     case LegKind::bm25: {
       leg.bm25.params.k1 = static_cast<float>(o.number("k1").value_or(0.9));

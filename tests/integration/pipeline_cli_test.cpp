@@ -164,6 +164,45 @@ TEST_F(PipelineCli, FiltersApplyInsideEveryLeg) {
   EXPECT_EQ(stats["settings"]["filter_allowed"], 1);
 }
 
+TEST_F(PipelineCli, ALegsOwnFilterAppliesToThatLegOnly) {
+  const auto legs = [&](const std::string& bm25_filter, const std::string& dense_filter) {
+    return ", \"legs\": [{\"kind\": \"bm25\"" + bm25_filter +
+           "}, {\"kind\": \"dense\", \"method\": \"hnsw\", \"query_vectors\": " +
+           nlohmann::json((dir / "qv.jsonl").string()).dump() + dense_filter + "}]";
+  };
+  const auto write = [&](const std::string& body) {
+    test::write_file(dir / "p.json",
+                     "{\"index\": " + nlohmann::json((dir / "idx").string()).dump() +
+                         ", \"fusion\": {\"method\": \"rrf\"}" + body + "}");
+    return (dir / "p.json").string();
+  };
+  // BM25 only over source "b" (d2, d4): its list is d2 alone; dense keeps d2 d3 d4 d1.
+  // RRF: d2 1/61 + 1/61, d3 1/62, d4 1/63, d1 1/64 (without the filter: d2 d1 d3 d4).
+  EXPECT_EQ(run_ids(write(legs(R"(, "filter": {"source": "b"})", ""))),
+            (std::vector<std::string>{"d2", "d3", "d4", "d1"}));
+  auto stats = nlohmann::json::parse(test::read_file(dir / "stats.json"));
+  EXPECT_EQ(stats["settings"]["legs"][0]["filter_allowed"], 2);
+  EXPECT_FALSE(stats["settings"]["legs"][1].contains("filter"));
+  // Dense only over year < 2013 (d1, d2): dense d2 1, d1 0; BM25 d1 d2 d3.
+  // RRF: d1 1/61 + 1/62 and d2 1/62 + 1/61 tie (d1 first by id), d3 1/63.
+  EXPECT_EQ(run_ids(write(legs("", R"(, "filter": {"year": {"lt": 2013}})"))),
+            (std::vector<std::string>{"d1", "d2", "d3"}));
+  // With the pipeline's filter (year >= 2010: d2 d3 d4) too, BM25's own (source "b") narrows it
+  // to d2 d4: BM25 d2; dense d2 d3 d4. RRF: d2, d3 1/62, d4 1/63.
+  EXPECT_EQ(run_ids(write(legs(R"(, "filter": {"source": "b"})", "") +
+                          R"(, "filter": {"year": {"gte": 2010}})")),
+            (std::vector<std::string>{"d2", "d3", "d4"}));
+  stats = nlohmann::json::parse(test::read_file(dir / "stats.json"));
+  EXPECT_EQ(stats["settings"]["filter_allowed"], 3);
+  EXPECT_EQ(stats["settings"]["legs"][0]["filter_allowed"], 2);
+  // A bad condition in a leg's filter names its path.
+  const auto r =
+      run_command(tandem() + " search --pipeline " +
+                  quote(write(legs(R"(, "filter": {"year": {"gtx": 1}})", ""))) + " --query x -q");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("legs[0].filter.year"), std::string::npos) << r.err;
+}
+
 TEST_F(PipelineCli, ImpactLegAndItsFilterRefetch) {
   // Learned-sparse vectors: for the query {"a": 1} impact scores are d2 3, d4 2, d1 1 (d3 has no
   // a).
@@ -186,7 +225,8 @@ TEST_F(PipelineCli, ImpactLegAndItsFilterRefetch) {
   for (const char* kind : {"impact", "sparse-approx"}) {
     const std::string leg = std::string("{\"kind\": \"") + kind + "\", \"queries\": " + q;
     EXPECT_EQ(run_ids(write(leg + "}", "")), (std::vector<std::string>{"d2", "d4", "d1"})) << kind;
-    // depth 1 with year >= 2015: the first fetch (d2) is filtered out, the leg fetches deeper.
+    // depth 1 with year >= 2015 (d3, d4): impact skips d2 inside the query algorithm;
+    // sparse-approx's first fetch (d2) is filtered out and it fetches deeper.
     EXPECT_EQ(run_ids(write(leg + ", \"depth\": 1}", R"(, "filter": {"year": {"gte": 2015}})")),
               (std::vector<std::string>{"d4"}))
         << kind;

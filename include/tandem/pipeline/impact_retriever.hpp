@@ -57,8 +57,10 @@ class ImpactRetriever {
   const std::optional<index::SparseFieldFiles>& field(std::size_t s) const { return fields_[s]; }
 
   /// The top `k` documents for a weighted query (distinct terms, weights > 0), in result order.
+  /// `exclude`, when not empty, replaces each segment's deleted documents (one per segment:
+  /// deleted or filtered out), so a filter is applied inside the query algorithm.
   void search(std::span<const io::SparseQueryTerm> query, std::size_t k, ImpactContext& ctx,
-              std::vector<IndexHit>& out) const;
+              std::vector<IndexHit>& out, std::span<const sparse::DeletedDocs> exclude = {}) const;
 
  private:
   std::shared_ptr<const index::IndexReader> index_;

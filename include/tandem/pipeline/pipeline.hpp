@@ -79,6 +79,7 @@ struct LegSpec {
   LegKind kind = LegKind::bm25;
   std::string index;         // directory (the leg's "index", else the pipeline's)
   std::size_t depth = 1000;  // hits the leg contributes to fusion
+  MetadataFilter filter;     // this leg's own, on top of the pipeline's (empty: none)
   // bm25
   Bm25Options bm25;
   // impact / sparse-approx: query vectors from `queries` (JSONL vectors or pre-tokenised TSV,
@@ -226,8 +227,10 @@ class Bm25Leg final : public Leg {
   std::vector<sparse::DeletedDocs> exclude_;  // per segment; empty = no filter
 };
 
-/// Learned-sparse: exact impact search or the approximate index; the filter is applied to the
-/// results, fetching deeper (x4 per round) until `depth` allowed hits or the whole index.
+/// Learned-sparse: exact impact search or the approximate index. Under a filter, exact search
+/// skips filtered documents inside the query algorithm (the deleted-docs hook); the approximate
+/// index filters its results, fetching deeper (x4 per round) until `depth` allowed hits or the
+/// whole index.
 class SparseLeg final : public Leg {
  public:
   SparseLeg(LegSpec spec, std::shared_ptr<const LegIndex> index);
@@ -309,7 +312,7 @@ class Pipeline {
   const Leg& leg(std::size_t i) const { return *legs_[i]; }
   /// The index of a leg by name, or nullopt.
   std::optional<std::size_t> find_leg(std::string_view name) const;
-  /// Documents that pass the filter in the pipeline's filter index (all when no filter).
+  /// Documents that pass the pipeline's filter in its filter index (0 when it has none).
   std::uint64_t filter_allowed() const { return filter_allowed_; }
   double filter_seconds() const { return filter_seconds_; }
   /// True when fusion matches documents by location: the legs share one index, or their indexes
@@ -334,8 +337,14 @@ class Pipeline {
   nlohmann::json settings() const;
 
  private:
+  /// Evaluates the pipeline's filter and the legs' own over the filter index's stored
+  /// documents (one pass) into the legs' allowed documents.
+  void apply_filters(const std::vector<std::shared_ptr<LegIndex>>& leg_indexes,
+                     ProgressSink* progress);
+
   PipelineSpec spec_;
   std::vector<std::unique_ptr<Leg>> legs_;
+  std::vector<std::uint64_t> leg_filter_allowed_;  // per leg with its own filter
   PipelineTail tail_;
   std::uint64_t filter_allowed_ = 0;
   double filter_seconds_ = 0;
