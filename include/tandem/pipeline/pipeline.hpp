@@ -74,7 +74,7 @@ enum class LegKind { bm25, impact, sparse_approx, dense };
 std::string_view to_string(LegKind kind);
 
 /// One leg as described (parse_pipeline_spec fills every field, defaults included).
-struct LegSpec {
+struct LegSpec {  // NOLINT(bugprone-exception-escape): members default-construct without throwing
   std::string name;  // unique; default: the kind, then kind-2, ...
   LegKind kind = LegKind::bm25;
   std::string index;         // directory (the leg's "index", else the pipeline's)
