@@ -12,6 +12,7 @@
 #include "tandem/eval/evaluate.hpp"
 
 #include "commands.hpp"
+#include "eval_options.hpp"
 
 namespace tandem::cli {
 
@@ -131,14 +132,7 @@ void add_eval_command(CLI::App& app, Action& run) {
       ->allow_extra_args(false)
       ->take_all();
   cmd->add_flag("-q,--query_eval_wanted", args->per_query, "Also print the value of each query");
-  cmd->add_flag("-c,--complete_rel_info_wanted", args->options.complete,
-                "Average over every query of the qrels; queries the run lacks count as 0");
-  cmd->add_option("-l,--level_for_rel", args->options.relevance_level,
-                  "Smallest grade counted as relevant (default 1)");
-  cmd->add_option("-M,--Max_retrieved_per_topic", args->options.max_hits_per_query,
-                  "Evaluate only the first N documents of each ranking");
-  cmd->add_flag("-J,--Judged_docs_only", args->options.judged_only,
-                "Drop unjudged retrieved documents before evaluating (trec_eval warns against it)");
+  add_trec_eval_options(*cmd, args->options);
   cmd->add_option("-N,--Number_docs_in_coll", args->options.num_docs_in_collection,
                   "Number of documents in the collection (only utility uses it)");
   cmd->add_flag("-n,--nosummary", args->no_summary, "Do not print the summary ('all') lines");

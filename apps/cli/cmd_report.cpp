@@ -14,6 +14,7 @@
 #include "tandem/io/text_file_writer.hpp"
 
 #include "commands.hpp"
+#include "eval_options.hpp"
 
 namespace tandem::cli {
 
@@ -127,14 +128,7 @@ void add_report_command(CLI::App& app, Action& run) {
                   "latency summaries (repeatable)");
   cmd->add_option("--title", a->title, "Page title")->capture_default_str();
   cmd->add_option("-o,--output", a->output, "HTML file to write")->required();
-  cmd->add_flag("-c,--complete_rel_info_wanted", a->options.complete,
-                "As trec_eval -c: average over every query of the qrels");
-  cmd->add_option("-l,--level_for_rel", a->options.relevance_level,
-                  "As trec_eval -l: smallest grade counted as relevant");
-  cmd->add_option("-M,--Max_retrieved_per_topic", a->options.max_hits_per_query,
-                  "As trec_eval -M: evaluate only the first N documents of each ranking");
-  cmd->add_flag("-J,--Judged_docs_only", a->options.judged_only,
-                "As trec_eval -J: drop unjudged retrieved documents");
+  add_trec_eval_options(*cmd, a->options);
   cmd->add_flag("--quiet", a->quiet, "Print nothing on success");
   cmd->callback([&run, a] { run = [a] { return run_report(*a); }; });
 }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "tandem/core/error.hpp"
+#include "tandem/core/stopwatch.hpp"
 #include "tandem/engine/pipeline_searcher.hpp"
 
 namespace tandem::server {
@@ -102,8 +103,7 @@ std::string Snapshot::search(const SearchRequest& r) const {
     if (store) h["document"] = document_json(index_.reader().stored_document(hits[i].at));
     list.push_back(std::move(h));
   }
-  const double took_us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+  const double took_us = micros_since(start);
   json out = {{"retriever", retriever},     {"k", r.k},
               {"generation", generation()}, {"took_us", std::round(took_us)},
               {"hits", std::move(list)},    {"settings", std::move(settings)}};
@@ -163,8 +163,7 @@ std::string Snapshot::search_pipeline(const SearchRequest& r, bool allow_files) 
     }
     list.push_back(std::move(h));
   }
-  const double took_us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+  const double took_us = micros_since(start);
   json out = {{"retriever", "pipeline"},    {"k", r.k},
               {"generation", generation()}, {"took_us", std::round(took_us)},
               {"hits", std::move(list)},    {"settings", searcher.pipeline().settings()}};

@@ -12,6 +12,7 @@
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
+#include "tandem/core/stopwatch.hpp"
 #include "tandem/index/segment_files.hpp"
 #include "tandem/index/sparse_field.hpp"
 #include "tandem/io/text_file_writer.hpp"
@@ -324,7 +325,7 @@ BatchResult Searcher::search_batch(std::span<const io::QueryText> queries, unsig
       pipeline::maxsim_rerank(index_.reader(), it->second.second, it->second.first, found[w], mo,
                               reranked, &st);
       found[w] = std::move(reranked);
-      const double us = std::chrono::duration<double, std::micro>(Clock::now() - t1).count();
+      const double us = micros_since(t1);
       const std::lock_guard lock(stats_mutex);
       batch.maxsim_stats.candidates += st.candidates;
       batch.maxsim_stats.scored += st.scored;
@@ -339,7 +340,7 @@ BatchResult Searcher::search_batch(std::span<const io::QueryText> queries, unsig
       std::erase_if(r.hits, [&](const Hit& h) { return h.id == queries[i].id; });
       if (r.hits.size() > options_.k) r.hits.resize(options_.k);
     }
-    r.latency_us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    r.latency_us = micros_since(t0);
     r.qid = queries[i].id;
     const std::size_t n = ++done;
     if (progress != nullptr && (n % 64 == 0 || n == queries.size()))

@@ -8,6 +8,7 @@
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
+#include "tandem/core/stopwatch.hpp"
 #include "tandem/encode/idf_query_encoder.hpp"
 #include "tandem/pipeline/approx_retriever.hpp"
 
@@ -117,7 +118,7 @@ BatchResult SparseSearcher::search_batch(std::span<const io::SparseQuery> querie
     run_one(*this, options_, approx_params, impl_->exact ? &*impl_->exact : nullptr,
             impl_->approx ? &*impl_->approx : nullptr, index_.reader(), queries[i], states[w],
             r.hits);
-    r.latency_us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    r.latency_us = micros_since(t0);
     r.qid = queries[i].id;
     const std::size_t n = ++done;
     if (progress != nullptr && (n % 64 == 0 || n == queries.size()))

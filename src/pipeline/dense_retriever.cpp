@@ -5,6 +5,7 @@
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
+#include "tandem/core/stopwatch.hpp"
 
 namespace tandem::pipeline {
 
@@ -194,7 +195,7 @@ DenseBatch DenseRetriever::search_batch(std::span<const float> raw, std::size_t 
         const std::size_t q0 = b * qb, m = std::min(qb, nq - q0);
         dense::exact_search(store, std::span<const float>(queries).subspan(q0 * d, m * d), m, o,
                             found[w], filter, &stats[w]);
-        const double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+        const double us = micros_since(t0);
         for (std::size_t i = 0; i < m; ++i) {
           add(q0 + i, found[w][i]);
           batch.latency_us[q0 + i] += us;
@@ -215,7 +216,7 @@ DenseBatch DenseRetriever::search_batch(std::span<const float> raw, std::size_t 
         const auto t0 = Clock::now();
         field.hnsw()->search(queries.data() + q * d, k, options_.ef, ctx[w], found[w], filter);
         add(q, found[w]);
-        batch.latency_us[q] += std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+        batch.latency_us[q] += micros_since(t0);
       });
       continue;
     }
@@ -226,7 +227,7 @@ DenseBatch DenseRetriever::search_batch(std::span<const float> raw, std::size_t 
       const auto t0 = Clock::now();
       codes.search(queries.data() + q * d, k, rerank, ctx[w], found[w], filter, binary);
       add(q, found[w]);
-      batch.latency_us[q] += std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+      batch.latency_us[q] += micros_since(t0);
     });
   }
   if (segments.size() > 1) {

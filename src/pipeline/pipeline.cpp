@@ -6,6 +6,7 @@
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
+#include "tandem/core/stopwatch.hpp"
 
 namespace tandem::pipeline {
 
@@ -13,10 +14,6 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double micros_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
-}
 
 void set_bit(std::vector<std::uint64_t>& bits, DocId d) {
   bits[d >> 6] |= std::uint64_t{1} << (d & 63);

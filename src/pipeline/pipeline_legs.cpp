@@ -4,6 +4,7 @@
 
 #include "tandem/core/error.hpp"
 #include "tandem/core/parallel.hpp"
+#include "tandem/core/stopwatch.hpp"
 #include "tandem/encode/idf_query_encoder.hpp"
 #include "tandem/encode/text_encoder.hpp"
 #include "tandem/io/vector_file.hpp"
@@ -14,14 +15,6 @@ namespace tandem::pipeline {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-namespace {
-
-double micros_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
-}
-
-}  // namespace
 
 // ---- learned sparse ---------------------------------------------------------------------------
 
