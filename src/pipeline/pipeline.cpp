@@ -188,9 +188,10 @@ Pipeline::Pipeline(PipelineSpec spec, ProgressSink* progress) : spec_(std::move(
   if (any_filter) apply_filters(leg_indexes, progress);
   // Match documents by location when every leg's index has the first one's id table.
   by_location_ = true;
-  for (const auto& li : leg_indexes)
-    by_location_ = by_location_ &&
-                   (li == leg_indexes[0] || li->reader->same_locations(*leg_indexes[0]->reader));
+  for (const auto& li : leg_indexes) {
+    const auto& first = leg_indexes[0]->reader;
+    by_location_ = by_location_ && (li->reader == first || li->reader->same_locations(*first));
+  }
   for (const auto& li : leg_indexes) li->late_ids = by_location_;
   for (std::size_t i = 0; i < spec_.legs.size(); ++i)
     legs_.push_back(make_leg(spec_.legs[i], leg_indexes[i]));
