@@ -35,21 +35,14 @@ import gzip
 import json
 import os
 import shutil
-import subprocess
 import sys
 import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from dense_eval import run  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(HERE))
-
-
-def run(cmd):
-    t0 = time.time()
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if p.returncode != 0:
-        sys.exit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr[-3000:]}")
-    return p.stdout, time.time() - t0
 
 
 def read_lines(path, limit):

@@ -22,13 +22,14 @@ import gzip
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from dense_eval import run  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SHARED = os.environ.get("TANDEM_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
 GLOVE = os.path.join(SHARED, "models/glove-6b-100d-top100k/glove.6B.100d.top100k.w2v.bin")
@@ -37,14 +38,6 @@ STOP = set("a an and are as at be but by for if in into is it no not of on or su
            "then there these they this to was will with".split())
 WORD = re.compile(r"[a-z0-9]+")
 MAX_TOKENS = 256
-
-
-def run(cmd):
-    t0 = time.time()
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if p.returncode != 0:
-        sys.exit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr[-3000:]}")
-    return p.stdout, time.time() - t0
 
 
 def load_glove(path):

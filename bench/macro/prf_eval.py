@@ -18,11 +18,11 @@ Writes bench/results/prf_eval.json and prints a markdown table.
 import argparse
 import json
 import os
-import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from dense_eval import run  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SHARED = os.environ.get("TANDEM_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
 
@@ -32,14 +32,6 @@ VARIANTS = {
     "bm25+rocchio": ["--rocchio"],
 }
 MEASURES = ["map", "ndcg_cut_10", "recall_100", "recall_1000"]
-
-
-def run(cmd):
-    t0 = time.time()
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if p.returncode != 0:
-        sys.exit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr[-3000:]}")
-    return p.stdout, time.time() - t0
 
 
 def evaluate(tandem, qrels, run_path):

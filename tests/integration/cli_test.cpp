@@ -18,9 +18,7 @@ std::string tandem() {
   return test::tandem_binary().string();
 }
 
-std::string quote(const std::filesystem::path& p) {
-  return "'" + p.string() + "'";
-}
+using test::quote;
 
 const char* kCorpus =
     R"({"_id": "d3", "title": "Brown foxes", "text": "The quick brown fox jumps over the lazy dog."})"

@@ -17,9 +17,7 @@ namespace {
 using test::run_command;
 using test::TempDir;
 
-std::string quote(const std::filesystem::path& p) {
-  return "'" + p.string() + "'";
-}
+using test::quote;
 
 // A corpus whose every document contains `marker`, big enough that a build takes a while.
 void write_corpus(const std::filesystem::path& path, const std::string& marker, int docs) {

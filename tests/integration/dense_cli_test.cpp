@@ -14,9 +14,7 @@ std::string tandem() {
   return test::tandem_binary().string();
 }
 
-std::string quote(const std::filesystem::path& p) {
-  return "'" + p.string() + "'";
-}
+using test::quote;
 
 const char* kDocs =
     "{\"id\": \"d1\", \"vector\": [1, 0, 0, 0]}\n"

@@ -19,9 +19,7 @@ std::string tandem() {
   return test::tandem_binary().string();
 }
 
-std::string quote(const std::filesystem::path& p) {
-  return "'" + p.string() + "'";
-}
+using test::quote;
 
 std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path) {
   std::vector<nlohmann::json> out;

@@ -21,9 +21,7 @@ std::string tandem() {
   return test::tandem_binary().string();
 }
 
-std::string quote(const fs::path& p) {
-  return "'" + p.string() + "'";
-}
+using test::quote;
 
 fs::path data(const std::string& name) {
   return test::source_dir() / "tests/data/live_fields" / name;

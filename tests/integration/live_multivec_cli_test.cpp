@@ -26,9 +26,7 @@ std::string tandem() {
   return test::tandem_binary().string();
 }
 
-std::string quote(const fs::path& p) {
-  return "'" + p.string() + "'";
-}
+using test::quote;
 
 constexpr std::size_t kDim = 4;
 

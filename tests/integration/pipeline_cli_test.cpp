@@ -19,9 +19,7 @@ std::string tandem() {
   return test::tandem_binary().string();
 }
 
-std::string quote(const std::filesystem::path& p) {
-  return "'" + p.string() + "'";
-}
+using test::quote;
 
 // BM25 for "brown dog": d1 holds both terms; d2 and d3 one each with the same length and idf, so
 // they tie and d2 (smaller id) ranks first; d4 matches nothing.

@@ -15,9 +15,7 @@ using test::run_command;
 std::string tandem() {
   return test::tandem_binary().string();
 }
-std::string quote(const std::filesystem::path& p) {
-  return "'" + p.string() + "'";
-}
+using test::quote;
 
 class PrfCli : public ::testing::Test {
  protected:

@@ -25,9 +25,7 @@ std::string tandem() {
   return test::tandem_binary().string();
 }
 
-std::string quote(const fs::path& p) {
-  return "'" + p.string() + "'";
-}
+using test::quote;
 
 // A seeded SPLADE-like collection: 600 documents over 80 terms with skewed popularity and
 // integer weights, and 20 pre-tokenised queries (a token repeated w times has weight w).

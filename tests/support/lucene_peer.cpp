@@ -20,12 +20,6 @@ constexpr const char* kSetupHint =
     "libjackson2-core-java)";
 
 // (Appended piece by piece: GCC 12 at -O3 warns falsely (-Wrestrict) about "'" + std::string.)
-std::string quote(const fs::path& p) {
-  std::string quoted = "'";
-  quoted += p.string();
-  quoted += '\'';
-  return quoted;
-}
 
 std::string unique_suffix() {
   return ".tmp." + std::to_string(::getpid());

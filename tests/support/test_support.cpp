@@ -10,6 +10,8 @@
 
 #include <unistd.h>
 
+#include "tandem/eval/evaluate.hpp"
+
 namespace tandem::test {
 
 std::filesystem::path source_dir() {
@@ -78,6 +80,31 @@ void write_file(const std::filesystem::path& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary);
   if (!out) throw std::runtime_error("cannot write " + path.string());
   out << content;
+}
+
+std::string quote(const std::filesystem::path& path) {
+  return "'" + path.string() + "'";
+}
+
+std::vector<RunLine> read_run_lines(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::vector<RunLine> lines;
+  std::string q0, tag;
+  RunLine l;
+  while (in >> l.qid >> q0 >> l.docid >> l.rank >> l.score >> tag) lines.push_back(l);
+  return lines;
+}
+
+std::map<std::string, double> summary_measures(const std::filesystem::path& qrels,
+                                               const std::filesystem::path& run) {
+  const auto report =
+      eval::evaluate(eval::read_qrels(qrels), eval::read_run(run),
+                     eval::parse_measures({"map", "ndcg_cut.10", "recall.100,1000"}),
+                     eval::EvalOptions{.complete = true});
+  std::map<std::string, double> out;
+  for (const char* m : {"map", "ndcg_cut_10", "recall_100", "recall_1000"})
+    out[m] = report.summary_value(m).value();
+  return out;
 }
 
 }  // namespace tandem::test

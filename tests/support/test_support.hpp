@@ -2,8 +2,10 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tandem::test {
 
@@ -44,6 +46,22 @@ CommandResult run_command(const std::string& command);
 std::string read_file(const std::filesystem::path& path);
 /// Writes a string to a file (throws std::runtime_error if it cannot).
 void write_file(const std::filesystem::path& path, const std::string& content);
+
+/// A path in single quotes, for command lines run by run_command (test paths hold no quote).
+std::string quote(const std::filesystem::path& path);
+
+/// One line of a TREC run file.
+struct RunLine {
+  std::string qid, docid;
+  int rank = 0;
+  double score = 0;
+};
+/// The lines of a TREC run file, in file order.
+std::vector<RunLine> read_run_lines(const std::filesystem::path& path);
+/// MAP, nDCG@10, R@100 and R@1000 of a run as trec_eval -c computes them (tandem's evaluator),
+/// keyed "map", "ndcg_cut_10", "recall_100", "recall_1000".
+std::map<std::string, double> summary_measures(const std::filesystem::path& qrels,
+                                               const std::filesystem::path& run);
 
 }  // namespace tandem::test
 

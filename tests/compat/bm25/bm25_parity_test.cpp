@@ -2,18 +2,10 @@
 // ../shared/data the ranking equals the Lucene 8.8 peer's (Anserini's analyzer, BM25 k1 0.9 b 0.4,
 // one-byte norms, ties by document id), query by query and rank by rank, and trec_eval's measures
 // agree; on SciFact they equal Anserini's published regression numbers.
-#include <fstream>
-#include <map>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "tandem/engine/engine.hpp"
-#include "tandem/eval/evaluate.hpp"
-#include "tandem/eval/measure_set.hpp"
-#include "tandem/eval/qrels.hpp"
-#include "tandem/eval/report.hpp"
-#include "tandem/eval/run.hpp"
 
 #include "lucene_peer.hpp"
 #include "test_support.hpp"
@@ -21,32 +13,7 @@
 namespace tandem {
 namespace {
 
-struct Line {
-  std::string qid, docid;
-  int rank;
-  double score;
-};
-
-std::vector<Line> read_run_lines(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::vector<Line> lines;
-  std::string q0, tag;
-  Line l;
-  while (in >> l.qid >> q0 >> l.docid >> l.rank >> l.score >> tag) lines.push_back(l);
-  return lines;
-}
-
-std::map<std::string, double> measures(const std::filesystem::path& qrels,
-                                       const std::filesystem::path& run) {
-  const auto report =
-      eval::evaluate(eval::read_qrels(qrels), eval::read_run(run),
-                     eval::parse_measures({"map", "ndcg_cut.10", "recall.100,1000"}),
-                     eval::EvalOptions{.complete = true});
-  std::map<std::string, double> out;
-  for (const char* m : {"map", "ndcg_cut_10", "recall_100", "recall_1000"})
-    out[m] = report.summary_value(m).value();
-  return out;
-}
+using test::read_run_lines;
 
 // Runs tandem with default settings into `run`.
 void tandem_run(const std::filesystem::path& corpus, const std::filesystem::path& queries,
@@ -93,8 +60,8 @@ TEST_P(Bm25Parity, RankingAndMeasuresEqualLucene) {
   EXPECT_LT(score_diffs * 20, ours.size()) << "more than 5% of the printed scores differ";
 
   const auto qrels = data / "qrels" / "test.tsv";
-  const auto a = measures(qrels, dir / "tandem.run");
-  const auto b = measures(qrels, lucene);
+  const auto a = test::summary_measures(qrels, dir / "tandem.run");
+  const auto b = test::summary_measures(qrels, lucene);
   for (const auto& [m, v] : a) {
     EXPECT_EQ(std::lround(v * 1e4), std::lround(b.at(m) * 1e4))
         << m << ": tandem " << v << ", Lucene " << b.at(m);
@@ -111,7 +78,7 @@ TEST(AnseriniRegression, SciFactFlat) {
   test::TempDir dir;
   const auto data = test::source_dir() / "data" / "scifact";
   tandem_run(data / "corpus.jsonl.gz", data / "queries.test.tsv", dir.path(), dir / "run");
-  const auto m = measures(data / "qrels.test.tsv", dir / "run");
+  const auto m = test::summary_measures(data / "qrels.test.tsv", dir / "run");
   EXPECT_EQ(std::lround(m.at("ndcg_cut_10") * 1e4), 6789);
   EXPECT_EQ(std::lround(m.at("recall_100") * 1e4), 9253);
   EXPECT_EQ(std::lround(m.at("recall_1000") * 1e4), 9767);

@@ -5,17 +5,10 @@
 // relevance model and the weighted second query all agree. Both sum the feedback query's clauses
 // in their own order, so a score may differ in its last float bit and two documents tied to that
 // bit may swap: the test allows a few such swaps and requires the measures to agree to 1e-4.
-#include <fstream>
-#include <map>
 
 #include <gtest/gtest.h>
 
 #include "tandem/engine/engine.hpp"
-#include "tandem/eval/evaluate.hpp"
-#include "tandem/eval/measure_set.hpp"
-#include "tandem/eval/qrels.hpp"
-#include "tandem/eval/report.hpp"
-#include "tandem/eval/run.hpp"
 
 #include "lucene_peer.hpp"
 #include "test_support.hpp"
@@ -23,36 +16,8 @@
 namespace tandem {
 namespace {
 
-struct Line {
-  std::string qid, docid;
-  int rank = 0;
-  double score = 0;
-};
-
-std::vector<Line> read_run_lines(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::vector<Line> lines;
-  std::string q0, tag;
-  Line l;
-  while (in >> l.qid >> q0 >> l.docid >> l.rank >> l.score >> tag) lines.push_back(l);
-  return lines;
-}
-
-std::map<std::string, double> measures(const std::filesystem::path& qrels,
-                                       const std::filesystem::path& run) {
-  const auto report =
-      eval::evaluate(eval::read_qrels(qrels), eval::read_run(run),
-                     eval::parse_measures({"map", "ndcg_cut.10", "recall.100,1000"}),
-                     eval::EvalOptions{.complete = true});
-  std::map<std::string, double> out;
-  for (const char* m : {"map", "ndcg_cut_10", "recall_100", "recall_1000"})
-    out[m] = report.summary_value(m).value();
-  return out;
-}
-
-std::string quote(const std::filesystem::path& p) {
-  return "'" + p.string() + "'";
-}
+using test::quote;
+using test::read_run_lines;
 
 class Rm3Parity : public ::testing::TestWithParam<const char*> {};
 
@@ -108,8 +73,8 @@ TEST_P(Rm3Parity, RankingAndMeasuresEqualTheLucenePeer) {
   // Anserini's 4-decimal output (observed: SciFact under 0.1% of the lines, NFCorpus 0.15%).
   EXPECT_LT(score_diffs * 200, ours.size()) << score_diffs << " scores differ by more than 1e-4";
   const auto qrels = data / "qrels" / "test.tsv";
-  const auto a = measures(qrels, dir / "tandem.run");
-  const auto b = measures(qrels, dir / "lucene.run");
+  const auto a = test::summary_measures(qrels, dir / "tandem.run");
+  const auto b = test::summary_measures(qrels, dir / "lucene.run");
   for (const auto& [m, v] : a)
     EXPECT_NEAR(v, b.at(m), 1e-4) << m << ": tandem " << v << ", Lucene " << b.at(m);
 }
