@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "tandem/core/error.hpp"
 #include "tandem/eval/evaluate.hpp"
 
 namespace tandem::test {
@@ -80,6 +81,15 @@ void write_file(const std::filesystem::path& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary);
   if (!out) throw std::runtime_error("cannot write " + path.string());
   out << content;
+}
+
+std::string error_message(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
 }
 
 std::string quote(const std::filesystem::path& path) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,6 +47,9 @@ CommandResult run_command(const std::string& command);
 std::string read_file(const std::filesystem::path& path);
 /// Writes a string to a file (throws std::runtime_error if it cannot).
 void write_file(const std::filesystem::path& path, const std::string& content);
+
+/// The message of the tandem::Error that `f` throws, or "(no error)".
+std::string error_message(const std::function<void()>& f);
 
 /// A path in single quotes, for command lines run by run_command (test paths hold no quote).
 std::string quote(const std::filesystem::path& path);

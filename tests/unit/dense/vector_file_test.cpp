@@ -1,7 +1,6 @@
 #include "tandem/io/vector_file.hpp"
 
 #include <cmath>
-#include <functional>
 #include <limits>
 
 #include <gtest/gtest.h>
@@ -14,14 +13,7 @@
 namespace tandem::io {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_message;
 
 TEST(VectorFile, ReadsNpyFvecsAndJsonlAlike) {
   test::TempDir dir;
@@ -55,7 +47,7 @@ TEST(VectorFile, WrongDimensionNamesFileAndRow) {
   test::TempDir dir;
   test::write_file(dir / "v.jsonl",
                    "{\"id\": \"a\", \"vector\": [1, 2, 3]}\n{\"id\": \"b\", \"vector\": [1, 2]}\n");
-  const std::string e = error_of([&] { read_vectors(dir / "v.jsonl"); });
+  const std::string e = error_message([&] { read_vectors(dir / "v.jsonl"); });
   EXPECT_NE(e.find("v.jsonl:2"), std::string::npos) << e;
   EXPECT_NE(e.find("dimension 2"), std::string::npos) << e;
   std::vector<float> x = {1, 2, 3, 4};
@@ -65,7 +57,7 @@ TEST(VectorFile, WrongDimensionNamesFileAndRow) {
     bytes.append(reinterpret_cast<const char*>(x.data()), 4 * static_cast<std::size_t>(d));
   }
   test::write_file(dir / "v.fvecs", bytes);
-  const std::string f = error_of([&] { read_vectors(dir / "v.fvecs"); });
+  const std::string f = error_message([&] { read_vectors(dir / "v.fvecs"); });
   EXPECT_NE(f.find("v.fvecs: row 2: dimension 3, but row 1 has 2"), std::string::npos) << f;
 }
 
@@ -73,14 +65,14 @@ TEST(VectorFile, NanAndInfAreRefused) {
   test::TempDir dir;
   std::vector<float> x = {1, 2, 3, 4, std::numeric_limits<float>::quiet_NaN(), 6};
   dense::test_data::write_fvecs(dir / "v.fvecs", x, 3);
-  const std::string e = error_of([&] { read_vectors(dir / "v.fvecs"); });
+  const std::string e = error_message([&] { read_vectors(dir / "v.fvecs"); });
   EXPECT_NE(e.find("row 2: element 1 is NaN"), std::string::npos) << e;
   x[4] = std::numeric_limits<float>::infinity();
   dense::test_data::write_npy(dir / "v.npy", x, 3);
-  const std::string n = error_of([&] { read_vectors(dir / "v.npy"); });
+  const std::string n = error_message([&] { read_vectors(dir / "v.npy"); });
   EXPECT_NE(n.find("v.npy: row 2: element 1 is infinite"), std::string::npos) << n;
   test::write_file(dir / "v.jsonl", "{\"id\": \"a\", \"vector\": [1, 1e39]}\n");
-  const std::string j = error_of([&] { read_vectors(dir / "v.jsonl"); });
+  const std::string j = error_message([&] { read_vectors(dir / "v.jsonl"); });
   EXPECT_NE(j.find("v.jsonl:1"), std::string::npos) << j;
 }
 
@@ -90,23 +82,23 @@ TEST(VectorFile, TruncatedFilesNameTheRow) {
   dense::test_data::write_fvecs(dir / "v.fvecs", x, 4);
   std::string bytes = test::read_file(dir / "v.fvecs");
   test::write_file(dir / "t.fvecs", bytes.substr(0, bytes.size() - 6));
-  const std::string e = error_of([&] { read_vectors(dir / "t.fvecs"); });
+  const std::string e = error_message([&] { read_vectors(dir / "t.fvecs"); });
   EXPECT_NE(e.find("t.fvecs: row 3: truncated"), std::string::npos) << e;
   dense::test_data::write_npy(dir / "v.npy", x, 4);
   bytes = test::read_file(dir / "v.npy");
   test::write_file(dir / "t.npy", bytes.substr(0, bytes.size() - 1));
-  const std::string n = error_of([&] { read_vectors(dir / "t.npy"); });
+  const std::string n = error_message([&] { read_vectors(dir / "t.npy"); });
   EXPECT_NE(n.find("t.npy: truncated"), std::string::npos) << n;
 }
 
 TEST(VectorFile, MalformedLinesAndHeaders) {
-  EXPECT_NE(error_of([] {
+  EXPECT_NE(error_message([] {
               std::string id;
               std::vector<float> v;
               parse_vector_line("{\"id\": \"a\", \"vector\": [1, \"x\"]}", "f:3", id, v);
             }).find("f:3: element 1 of \"vector\" is not a number"),
             std::string::npos);
-  EXPECT_NE(error_of([] {
+  EXPECT_NE(error_message([] {
               std::string id;
               std::vector<float> v;
               parse_vector_line("{\"vector\": [1]}", "f:1", id, v);
@@ -115,7 +107,7 @@ TEST(VectorFile, MalformedLinesAndHeaders) {
   const std::string dict = "{'descr': '>f4', 'fortran_order': False, 'shape': (1, 1), }";
   const std::string h = std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(dict.size()) +
                         '\0' + dict + std::string(4, '\0');
-  EXPECT_NE(error_of([&] {
+  EXPECT_NE(error_message([&] {
               parse_npy_header(std::as_bytes(std::span(h.data(), h.size())), "x.npy");
             }).find("dtype"),
             std::string::npos);

@@ -17,14 +17,7 @@
 namespace tandem::multi {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_message;
 
 TEST(MultiVectorInput, ParsesLinesAndChecksTheDimensionOfEveryToken) {
   MultiVectorSet set;
@@ -35,29 +28,31 @@ TEST(MultiVectorInput, ParsesLinesAndChecksTheDimensionOfEveryToken) {
   EXPECT_EQ(set.offsets, (std::vector<std::uint64_t>{0, 3, 4}));
   EXPECT_EQ(set.values, (std::vector<float>{1, 2, 3, 4, 5, 6, 0.5f, -1}));
 
-  const std::string e1 =
-      error_of([&] { parse_multi_vector_line(R"({"id":"b","vectors":[[1,2],[3]]})", "f:3", set); });
+  const std::string e1 = error_message(
+      [&] { parse_multi_vector_line(R"({"id":"b","vectors":[[1,2],[3]]})", "f:3", set); });
   EXPECT_NE(e1.find("f:3"), std::string::npos) << e1;
   EXPECT_NE(e1.find("token 2 has 1 values, expected 2"), std::string::npos) << e1;
   EXPECT_EQ(set.ids.size(), 2u);  // nothing added by the bad line
   EXPECT_EQ(set.values.size(), 8u);
-  EXPECT_NE(error_of([&] {
+  EXPECT_NE(error_message([&] {
               parse_multi_vector_line(R"({"id":"c","vectors":[]})", "f", set);
             }).find("holds no token"),
             std::string::npos);
-  EXPECT_NE(
-      error_of([&] { parse_multi_vector_line(R"({"vectors":[[1,2]]})", "f", set); }).find("no id"),
-      std::string::npos);
-  EXPECT_NE(error_of([&] {
+  EXPECT_NE(error_message([&] {
+              parse_multi_vector_line(R"({"vectors":[[1,2]]})", "f", set);
+            }).find("no id"),
+            std::string::npos);
+  EXPECT_NE(error_message([&] {
               parse_multi_vector_line(R"({"id":"d","vectors":[[1,"x"]]})", "f", set);
             }).find("token 1 value 2 is not a number"),
             std::string::npos);
-  EXPECT_NE(error_of([&] {
+  EXPECT_NE(error_message([&] {
               parse_multi_vector_line(R"({"id":"e","vectors":[[1e39,0]]})", "f", set);
             }).find("not finite"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { parse_multi_vector_line("{not json", "f", set); }).find("malformed"),
-            std::string::npos);
+  EXPECT_NE(
+      error_message([&] { parse_multi_vector_line("{not json", "f", set); }).find("malformed"),
+      std::string::npos);
 }
 
 // A little-endian float32 .npy of shape (rows, cols), format 1.0.
@@ -87,14 +82,15 @@ TEST(MultiVectorInput, NpyWithOffsetsAndItsErrors) {
   EXPECT_EQ(set.ids, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(set.offsets, (std::vector<std::uint64_t>{0, 2, 3}));
   test::write_file(dir / "short.tsv", "a\t1\nb\t1\n");
-  EXPECT_NE(error_of([&] {
+  EXPECT_NE(error_message([&] {
               read_multi_vectors(dir / "t.npy", dir / "short.tsv");
             }).find("add up to 2 but"),
             std::string::npos);
   test::write_file(dir / "bad.tsv", "a\ttwo\n");
-  EXPECT_NE(error_of([&] { read_multi_vectors(dir / "t.npy", dir / "bad.tsv"); }).find("bad.tsv:1"),
-            std::string::npos);
-  EXPECT_NE(error_of([&] { read_multi_vectors(dir / "t.npy"); }).find("needs an offsets file"),
+  EXPECT_NE(
+      error_message([&] { read_multi_vectors(dir / "t.npy", dir / "bad.tsv"); }).find("bad.tsv:1"),
+      std::string::npos);
+  EXPECT_NE(error_message([&] { read_multi_vectors(dir / "t.npy"); }).find("needs an offsets file"),
             std::string::npos);
 }
 
@@ -195,7 +191,7 @@ TEST(MultiVectorIndex, BuildStoresTheFieldAndRejectsUnknownIds) {
   test::write_file(dir / "bad.jsonl", "{\"id\":\"zz\",\"vectors\":[[1,0]]}\n");
   b.multivec = dir / "bad.jsonl";
   b.overwrite = true;
-  const std::string e = error_of([&] { engine::build_index(b); });
+  const std::string e = error_message([&] { engine::build_index(b); });
   EXPECT_NE(e.find("'zz'"), std::string::npos) << e;
   EXPECT_NE(e.find("not a document of the corpus"), std::string::npos) << e;
   // The failed build published nothing: the index still opens with the old field.
