@@ -22,9 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using test::run_command;
 
-std::string tandem() {
-  return test::tandem_binary().string();
-}
+using test::tandem;
 
 using test::quote;
 

@@ -15,9 +15,7 @@ namespace {
 using test::run_command;
 using test::TempDir;
 
-std::string tandem() {
-  return test::tandem_binary().string();
-}
+using test::tandem;
 
 using test::quote;
 

@@ -12,10 +12,8 @@ namespace {
 
 using test::run_command;
 
-std::string tandem() {
-  return test::tandem_binary().string();
-}
 using test::quote;
+using test::tandem;
 
 class PrfCli : public ::testing::Test {
  protected:

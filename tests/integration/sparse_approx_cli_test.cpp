@@ -21,9 +21,7 @@ namespace fs = std::filesystem;
 using test::run_command;
 using test::TempDir;
 
-std::string tandem() {
-  return test::tandem_binary().string();
-}
+using test::tandem;
 
 using test::quote;
 

@@ -83,6 +83,10 @@ void write_file(const std::filesystem::path& path, const std::string& content) {
   out << content;
 }
 
+std::string tandem() {
+  return tandem_binary().string();
+}
+
 std::string error_message(const std::function<void()>& f) {
   try {
     f();

@@ -18,6 +18,8 @@ std::filesystem::path binary_dir();
 std::optional<std::filesystem::path> shared_dir();
 /// The path of the built `tandem` command-line tool.
 std::filesystem::path tandem_binary();
+/// The same as a string, to start command lines for run_command.
+std::string tandem();
 
 /// A fresh empty directory under the system temp dir, removed (recursively) on destruction.
 class TempDir {
