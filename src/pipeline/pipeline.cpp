@@ -185,7 +185,9 @@ Pipeline::Pipeline(PipelineSpec spec, ProgressSink* progress) : spec_(std::move(
   const bool any_filter =
       !spec_.filter.empty() || std::any_of(spec_.legs.begin(), spec_.legs.end(),
                                            [](const LegSpec& l) { return !l.filter.empty(); });
-  if (any_filter) apply_filters(leg_indexes, progress);
+  if (any_filter)
+    apply_filters(*open(spec_.index.empty() ? spec_.legs[0].index : spec_.index), leg_indexes,
+                  progress);
   // Match documents by location when every leg's index has the first one's id table.
   by_location_ = true;
   for (const auto& li : leg_indexes) {
@@ -198,25 +200,20 @@ Pipeline::Pipeline(PipelineSpec spec, ProgressSink* progress) : spec_(std::move(
   tail_ = make_tail(spec_);
 }
 
-void Pipeline::apply_filters(const std::vector<std::shared_ptr<LegIndex>>& leg_indexes,
+void Pipeline::apply_filters(const index::IndexReader& reader,
+                             const std::vector<std::shared_ptr<LegIndex>>& leg_indexes,
                              ProgressSink* progress) {
   const auto t0 = Clock::now();
-  const std::string dir = spec_.index.empty() ? spec_.legs[0].index : spec_.index;
-  std::shared_ptr<const index::IndexReader> reader;
-  for (const auto& li : leg_indexes) {
-    if (index_key(li->reader->dir().string()) == index_key(dir)) reader = li->reader;
-  }
-  if (!reader) reader = index::IndexReader::open(dir);
-  if (!reader->settings().store)
+  if (!reader.settings().store)
     fail(ErrorKind::invalid_argument,
          "{}: filter: the index {} keeps no stored documents to filter on (index it with "
          "stored documents)",
-         spec_.source, dir);
+         spec_.source, spec_.index.empty() ? spec_.legs[0].index : spec_.index);
   // One pass: a document must pass the pipeline's filter, then each leg's own.
   const std::size_t num_legs = spec_.legs.size();
   std::vector<std::string> pipeline_ids;
   std::vector<std::vector<std::string>> leg_ids(num_legs);
-  const auto& segments = reader->segments();
+  const auto& segments = reader.segments();
   std::uint64_t total = 0, done = 0;
   for (const auto& seg : segments) total += seg->num_docs();
   std::string scratch;
@@ -225,10 +222,10 @@ void Pipeline::apply_filters(const std::vector<std::shared_ptr<LegIndex>>& leg_i
       if (progress != nullptr && done % 4096 == 0) progress->update("filtering", done, total);
       if (segments[s]->is_deleted(d)) continue;
       const index::DocLocation at{s, d};
-      const json doc = json::parse(reader->stored_document(at), nullptr, false);
+      const json doc = json::parse(reader.stored_document(at), nullptr, false);
       if (doc.is_discarded()) continue;  // matches no condition
       if (!spec_.filter.matches(doc)) continue;
-      const std::string_view id = reader->external_id(at, scratch);
+      const std::string_view id = reader.external_id(at, scratch);
       if (!spec_.filter.empty()) pipeline_ids.emplace_back(id);
       for (std::size_t l = 0; l < num_legs; ++l) {
         if (!spec_.legs[l].filter.empty() && spec_.legs[l].filter.matches(doc))

@@ -337,9 +337,10 @@ class Pipeline {
   nlohmann::json settings() const;
 
  private:
-  /// Evaluates the pipeline's filter and the legs' own over the filter index's stored
-  /// documents (one pass) into the legs' allowed documents.
-  void apply_filters(const std::vector<std::shared_ptr<LegIndex>>& leg_indexes,
+  /// Evaluates the pipeline's filter and the legs' own over the stored documents of `reader`
+  /// (the filter index; one pass) into the legs' allowed documents.
+  void apply_filters(const index::IndexReader& reader,
+                     const std::vector<std::shared_ptr<LegIndex>>& leg_indexes,
                      ProgressSink* progress);
 
   PipelineSpec spec_;
