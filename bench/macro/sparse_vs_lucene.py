@@ -29,6 +29,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from bm25_vs_lucene import last_json_line  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
@@ -48,14 +50,6 @@ def timed(cmd, env=None):
         if line.startswith("MAXRSS_KB"):
             rss = int(line.split()[1]) * 1024
     return out, secs, rss
-
-
-def last_json_line(text):
-    for line in reversed(text.strip().splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
-            return json.loads(line)
-    raise ValueError("no JSON line in output")
 
 
 def dir_bytes(path):
